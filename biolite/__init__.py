@@ -1,0 +1,22 @@
+"""biolite: compact biomedical transformers made practical.
+
+``import biolite`` is cheap: torch, onnxruntime and tritonclient load only when a
+pipeline, runtime or command needs them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from biolite.errors import BioliteError
+from biolite.types import Entity
+
+__version__ = "0.1.0"
+__all__ = ["BioliteError", "Entity", "__version__", "pipeline"]
+
+
+def pipeline(task: str, model: Any = None, runtime: str | None = None, **kwargs: Any):
+    """Build a task pipeline; see ``biolite.pipelines.pipeline`` for every option."""
+    from biolite.pipelines import pipeline as _pipeline
+
+    return _pipeline(task, model=model, runtime=runtime, **kwargs)

@@ -1,0 +1,27 @@
+"""Lazy imports of heavy optional dependencies, with the install command in the error."""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+from biolite.errors import MissingDependencyError
+
+#: module -> (pip package, biolite extra)
+_PACKAGES: dict[str, tuple[str, str | None]] = {
+    "tritonclient.grpc": ("tritonclient[grpc]", "serving"),
+    "tritonclient.http": ("tritonclient[http]", "serving"),
+    "pytriton": ("nvidia-pytriton", "serving"),
+    "matplotlib": ("matplotlib", "bench"),
+    "tensorrt": ("tensorrt", None),
+    "onnxruntime": ("onnxruntime", None),
+}
+
+
+def require(module: str, purpose: str = "") -> ModuleType:
+    """Import ``module`` or raise ``MissingDependencyError`` saying how to install it."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        package, extra = _PACKAGES.get(module, (module.split(".")[0], None))
+        raise MissingDependencyError(package, extra, purpose) from None

@@ -1,0 +1,1 @@
+"""Task logic shared by every runtime: tokenisation, windows, decoding."""

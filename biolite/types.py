@@ -1,0 +1,42 @@
+"""Public result types shared by every runtime: entities, documents, reports."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Entity(BaseModel):
+    """A named-entity mention; always ``document[start:end] == text``."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    label: str
+    start: int = Field(ge=0, description="character offset of the first character")
+    end: int = Field(ge=0, description="character offset one past the last character")
+    score: float = Field(ge=0.0, le=1.0)
+
+
+class TypeScores(BaseModel):
+    """Entity-level precision / recall / F1 for one entity type (or overall)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    precision: float
+    recall: float
+    f1: float
+    support: int
+
+
+class NerEvaluation(BaseModel):
+    """Result of ``biolite evaluate ner``: overall and per-type scores."""
+
+    model_config = ConfigDict(frozen=True)
+
+    model: str
+    data: str
+    split: str
+    sentences: int
+    overall: TypeScores
+    per_type: dict[str, TypeScores]
+    seconds: float
