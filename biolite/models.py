@@ -48,7 +48,9 @@ def _from_hub(hub_id: str, task: str) -> Path:
     try:
         return Path(snapshot_download(hub_id, allow_patterns=_ALLOWED, etag_timeout=5))
     except Exception as exc:
-        raise ModelNotFoundError(_how_to(task, f"{hub_id} could not be downloaded ({exc})")) from None
+        raise ModelNotFoundError(
+            _how_to(task, f"{hub_id} could not be downloaded ({exc})")
+        ) from None
 
 
 def _how_to(task: str, what: str) -> str:

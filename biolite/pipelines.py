@@ -1,9 +1,9 @@
 """``biolite.pipeline(task, model, runtime)``: a Task joined to a Runtime.
 
-    >>> import biolite
-    >>> ner = biolite.pipeline("ner", model="runs/minilm-ncbi")
-    >>> ner("BRCA1 mutations cause hereditary breast cancer.")
-    [Entity(text='hereditary breast cancer', label='Disease', start=22, end=46, score=0.98)]
+>>> import biolite
+>>> ner = biolite.pipeline("ner", model="runs/minilm-ncbi")
+>>> ner("BRCA1 mutations cause hereditary breast cancer.")
+[Entity(text='hereditary breast cancer', label='Disease', start=22, end=46, score=0.98)]
 """
 
 from __future__ import annotations
@@ -37,15 +37,21 @@ def check_text(text: object) -> str:
     raise InputError(f"expected a str (or UTF-8 bytes), got {type(text).__name__}")
 
 
-def run_batches(task: Any, runtime: Runtime, encoded: Any, batch_size: int,
-                progress: bool = False) -> list[np.ndarray]:
+def run_batches(
+    task: Any, runtime: Runtime, encoded: Any, batch_size: int, progress: bool = False
+) -> list[np.ndarray]:
     """Logits for every encoded sequence, in the encoder's order."""
     from tqdm.auto import tqdm
 
     out: list[np.ndarray] = [np.empty(0)] * len(encoded.sequences)
     total = -(-len(encoded.sequences) // batch_size)
-    for batch in tqdm(task.batches(encoded, batch_size), total=total, disable=not progress,
-                      desc="batches", unit="batch"):
+    for batch in tqdm(
+        task.batches(encoded, batch_size),
+        total=total,
+        disable=not progress,
+        desc="batches",
+        unit="batch",
+    ):
         logits = runtime.infer(batch.inputs)["logits"]
         for row, (i, n) in enumerate(zip(batch.indices, batch.lengths)):
             out[i] = logits[row, :n]
@@ -76,8 +82,9 @@ class NerPipeline:
         logits = run_batches(self.task, self.runtime, encoded, self.batch_size, progress)
         return self.task.postprocess(encoded, logits)
 
-    def predict_words(self, sentences: Sequence[Sequence[str]],
-                      progress: bool = False) -> list[list[str]]:
+    def predict_words(
+        self, sentences: Sequence[Sequence[str]], progress: bool = False
+    ) -> list[list[str]]:
         """One IOB2 tag per word for pre-tokenised sentences (evaluation)."""
         encoded = self.task.preprocess_words(sentences)
         logits = run_batches(self.task, self.runtime, encoded, self.batch_size, progress)
@@ -101,8 +108,14 @@ PIPELINES = {"ner": _ner}
 _TASK_OPTIONS = ("max_length", "stride", "aggregation")
 
 
-def pipeline(task: str, model: str | os.PathLike | None = None, runtime: str | None = None,
-             batch_size: int = 8, device: str = "cpu", **options: Any):
+def pipeline(
+    task: str,
+    model: str | os.PathLike | None = None,
+    runtime: str | None = None,
+    batch_size: int = 8,
+    device: str = "cpu",
+    **options: Any,
+):
     """Build a pipeline for ``task`` (``"ner"``).
 
     ``model`` is a fine-tuned checkpoint directory, a ``biolite export``

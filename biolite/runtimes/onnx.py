@@ -15,8 +15,11 @@ import numpy as np
 from biolite.errors import ModelNotFoundError, RuntimeFailure, UnknownNameError
 
 #: precision -> file name inside an export directory
-ONNX_FILES: dict[str, str] = {"fp32": "model.onnx", "int8": "model.int8.onnx",
-                              "fp16": "model.fp16.onnx"}
+ONNX_FILES: dict[str, str] = {
+    "fp32": "model.onnx",
+    "int8": "model.int8.onnx",
+    "fp16": "model.fp16.onnx",
+}
 _PROVIDERS: dict[str, list[str]] = {
     "cpu": ["CPUExecutionProvider"],
     "cuda": ["CUDAExecutionProvider", "CPUExecutionProvider"],
@@ -35,8 +38,9 @@ def pick_onnx_file(path: Path, precision: str = "auto") -> Path:
     for name in candidates:
         if (path / name).is_file():
             return path / name
-    raise ModelNotFoundError(f"no {' or '.join(candidates)} in {path}; export one with "
-                             f"`biolite export MODEL -o {path}`")
+    raise ModelNotFoundError(
+        f"no {' or '.join(candidates)} in {path}; export one with `biolite export MODEL -o {path}`"
+    )
 
 
 class OnnxRuntime:
@@ -44,8 +48,14 @@ class OnnxRuntime:
 
     name = "onnx"
 
-    def __init__(self, path: Path, task: str, device: str = "cpu", precision: str = "auto",
-                 threads: int | None = None):
+    def __init__(
+        self,
+        path: Path,
+        task: str,
+        device: str = "cpu",
+        precision: str = "auto",
+        threads: int | None = None,
+    ):
         import onnxruntime as ort
         from transformers import AutoConfig
 
@@ -56,9 +66,11 @@ class OnnxRuntime:
         self.config = AutoConfig.from_pretrained(self.path)
         wanted = _PROVIDERS[self.device]
         if wanted[0] not in ort.get_available_providers():
-            raise RuntimeFailure(f"onnxruntime has no {wanted[0]} here (available: "
-                                 f"{ort.get_available_providers()}); install "
-                                 "'biolite[gpu]' on a machine with a GPU, or use device='cpu'")
+            raise RuntimeFailure(
+                f"onnxruntime has no {wanted[0]} here (available: "
+                f"{ort.get_available_providers()}); install "
+                "'biolite[gpu]' on a machine with a GPU, or use device='cpu'"
+            )
         options = ort.SessionOptions()
         if threads:
             options.intra_op_num_threads = threads
@@ -74,5 +86,10 @@ class OnnxRuntime:
     @property
     def info(self) -> dict[str, Any]:
         precision = next((p for p, f in ONNX_FILES.items() if f == self.file.name), "fp32")
-        return {"runtime": self.name, "device": self.device, "precision": precision,
-                "path": str(self.file), "providers": self.session.get_providers()}
+        return {
+            "runtime": self.name,
+            "device": self.device,
+            "precision": precision,
+            "path": str(self.file),
+            "providers": self.session.get_providers(),
+        }

@@ -36,18 +36,26 @@ class TorchRuntime:
             raise ModelNotFoundError(f"no safetensors checkpoint in {path}: {exc}") from None
         self.config = self.model.config
         accepted = inspect.signature(self.model.forward).parameters
-        self.input_names = tuple(n for n in ("input_ids", "attention_mask", "token_type_ids")
-                                 if n in accepted)
+        self.input_names = tuple(
+            n for n in ("input_ids", "attention_mask", "token_type_ids") if n in accepted
+        )
 
     def infer(self, inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         """Logits for one padded batch."""
-        feed = {k: self.torch.from_numpy(v).to(self.device) for k, v in inputs.items()
-                if k in self.input_names}
+        feed = {
+            k: self.torch.from_numpy(v).to(self.device)
+            for k, v in inputs.items()
+            if k in self.input_names
+        }
         with self.torch.inference_mode():
             logits = self.model(**feed).logits
         return {"logits": logits.float().cpu().numpy()}
 
     @property
     def info(self) -> dict[str, Any]:
-        return {"runtime": self.name, "device": str(self.device), "precision": "fp32",
-                "path": str(self.path)}
+        return {
+            "runtime": self.name,
+            "device": str(self.device),
+            "precision": "fp32",
+            "path": str(self.path),
+        }

@@ -1,0 +1,53 @@
+"""``biolite evaluate ner``: entity-level precision / recall / F1 with seqeval."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from biolite.cli.ner import add_model_options, build_pipeline
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "evaluate",
+        help="score a model on a labelled dataset (ner)",
+        description="Evaluate a fine-tuned model on a dataset split.",
+    )
+    tasks = p.add_subparsers(dest="task", metavar="TASK", required=True)
+    ner = tasks.add_parser(
+        "ner",
+        help="entity-level P/R/F1 (seqeval, strict IOB2), overall and per type",
+        description="Entity-level precision, recall and F1 (seqeval strict IOB2) of a model on "
+        "DIR/<split>.tsv, overall and per entity type.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    ner.add_argument("--data", required=True, type=Path, help="dataset folder (CoNLL .tsv files)")
+    ner.add_argument("--split", default="test", help="split file to score: train, devel, test")
+    ner.add_argument(
+        "--entity-type",
+        default=None,
+        help="type of untyped B/I tags (default: from the dataset folder name)",
+    )
+    ner.add_argument("--json", action="store_true", help="print the result as JSON")
+    add_model_options(ner)
+    ner.set_defaults(func=run_ner)
+
+
+def run_ner(args: argparse.Namespace) -> int:
+    from biolite.evaluation import evaluate_ner
+
+    result = evaluate_ner(
+        build_pipeline(args), args.data, args.split, args.entity_type, progress=not args.json
+    )
+    if args.json:
+        print(result.model_dump_json(indent=2))
+        return 0
+    print(
+        f"{result.model} on {result.data} [{result.split}], {result.sentences} sentences, "
+        f"{result.seconds}s"
+    )
+    print(f"{'type':<16}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>9}")
+    for name, s in [("overall", result.overall), *sorted(result.per_type.items())]:
+        print(f"{name:<16}{s.precision:>10.4f}{s.recall:>10.4f}{s.f1:>10.4f}{s.support:>9}")
+    return 0

@@ -1,0 +1,43 @@
+"""``biolite`` command line: one module per command, each a thin shell over the API."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from biolite import __version__
+from biolite.errors import BioliteError
+
+#: command modules; each defines ``register(subparsers)`` and sets ``func`` on its parser
+COMMANDS = ["models", "ner", "train", "evaluate", "bench"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser (all commands registered)."""
+    parser = argparse.ArgumentParser(
+        prog="biolite",
+        description="Compact biomedical transformers: fine-tune, run, export, serve, benchmark.",
+    )
+    parser.add_argument("--version", action="version", version=f"biolite {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in COMMANDS:
+        importlib.import_module(f"biolite.cli.{name}").register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``biolite`` console script; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except BioliteError as exc:
+        print(f"biolite: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("biolite: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,109 @@
+"""``biolite train ner``: fine-tune an encoder for NER with the paper's settings."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "train",
+        help="fine-tune a model for a task (ner)",
+        description="Fine-tune an encoder for a downstream task.",
+    )
+    tasks = p.add_subparsers(dest="task", metavar="TASK", required=True)
+    ner = tasks.add_parser(
+        "ner",
+        help="token classification on a CoNLL dataset folder",
+        description="Fine-tune for NER with transformers.Trainer. Defaults are the paper's: "
+        "lr 5e-5, batch 16, 5 epochs, cosine schedule, weight decay 0.01.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    ner.add_argument(
+        "--base",
+        required=True,
+        help="model to start from: checkpoint directory, registry name or hub id",
+    )
+    ner.add_argument(
+        "--data",
+        required=True,
+        type=Path,
+        help="dataset folder with train.tsv / devel.tsv / test.tsv (CoNLL)",
+    )
+    ner.add_argument("--out", required=True, type=Path, help="output model directory")
+    ner.add_argument("--train-split", default="train", help="split to train on (e.g. train_dev)")
+    ner.add_argument(
+        "--eval-split", default="devel", help="split scored after training ('none' to skip)"
+    )
+    ner.add_argument(
+        "--entity-type",
+        default=None,
+        help="type of untyped B/I tags (default: from the dataset folder name)",
+    )
+    ner.add_argument("--lr", type=float, default=5e-5, help="peak learning rate")
+    ner.add_argument("--batch-size", type=int, default=16, help="training batch size")
+    ner.add_argument("--epochs", type=float, default=5.0, help="training epochs")
+    ner.add_argument("--max-steps", type=int, default=-1, help="stop after N steps (-1: epochs)")
+    ner.add_argument(
+        "--scheduler",
+        default="cosine",
+        choices=["cosine", "linear", "constant"],
+        help="learning-rate schedule",
+    )
+    ner.add_argument("--weight-decay", type=float, default=0.01, help="AdamW weight decay")
+    ner.add_argument("--warmup-ratio", type=float, default=0.0, help="fraction of warm-up steps")
+    ner.add_argument(
+        "--max-length",
+        type=int,
+        default=128,
+        help="max tokens per training sentence (longer ones are truncated)",
+    )
+    ner.add_argument(
+        "--label-all-subtokens",
+        action="store_true",
+        help="train on every sub-token, not only the first (the paper's quirk)",
+    )
+    ner.add_argument(
+        "--max-train-sentences",
+        type=int,
+        default=None,
+        help="use only the first N training sentences (quick runs)",
+    )
+    ner.add_argument("--seed", type=int, default=42, help="random seed")
+    ner.add_argument("--overwrite", action="store_true", help="replace an existing --out")
+    ner.set_defaults(func=run_ner)
+
+
+def run_ner(args: argparse.Namespace) -> int:
+    from biolite.training.ner import NerTrainConfig, train_ner
+
+    config = NerTrainConfig(
+        base=args.base,
+        data=args.data,
+        out=args.out,
+        train_split=args.train_split,
+        eval_split=None if args.eval_split.lower() == "none" else args.eval_split,
+        entity_type=args.entity_type,
+        learning_rate=args.lr,
+        batch_size=args.batch_size,
+        epochs=args.epochs,
+        max_steps=args.max_steps,
+        scheduler=args.scheduler,
+        weight_decay=args.weight_decay,
+        warmup_ratio=args.warmup_ratio,
+        max_length=args.max_length,
+        label_all_subtokens=args.label_all_subtokens,
+        max_train_sentences=args.max_train_sentences,
+        seed=args.seed,
+        overwrite=args.overwrite,
+    )
+    result = train_ner(config)
+    print(f"saved {result.out} ({result.train_sentences} sentences, {result.train_seconds}s)")
+    if result.eval:
+        e = result.eval
+        print(
+            f"{config.eval_split}: precision {e.precision:.4f}  recall {e.recall:.4f}  "
+            f"F1 {e.f1:.4f}"
+        )
+    return 0

@@ -1,0 +1,65 @@
+"""Entity-level NER evaluation with seqeval (strict IOB2), overall and per type."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from biolite.data.conll import Sentence
+from biolite.data.datasets import load_ner_split
+from biolite.types import NerEvaluation, TypeScores
+
+
+def score_tags(gold: Sequence[Sequence[str]], pred: Sequence[Sequence[str]]):
+    """(overall, per-type) entity scores of predicted vs gold IOB2 tag sequences."""
+    from seqeval.metrics import classification_report
+    from seqeval.scheme import IOB2
+
+    report = classification_report(
+        [list(g) for g in gold],
+        [list(p) for p in pred],
+        mode="strict",
+        scheme=IOB2,
+        output_dict=True,
+        zero_division=0,
+    )
+    per_type = {name: _scores(row) for name, row in report.items() if not name.endswith("avg")}
+    return _scores(report["micro avg"]), per_type
+
+
+def _scores(row: dict) -> TypeScores:
+    return TypeScores(
+        precision=float(row["precision"]),
+        recall=float(row["recall"]),
+        f1=float(row["f1-score"]),
+        support=int(row["support"]),
+    )
+
+
+def evaluate_sentences(ner, sentences: Sequence[Sentence], progress: bool = False):
+    """Score an NER pipeline on gold sentences: returns (overall, per_type)."""
+    pred = ner.predict_words([s.tokens for s in sentences], progress=progress)
+    return score_tags([s.tags for s in sentences], pred)
+
+
+def evaluate_ner(
+    ner,
+    data_dir: str | Path,
+    split: str = "test",
+    entity_type: str | None = None,
+    progress: bool = False,
+) -> NerEvaluation:
+    """Evaluate pipeline ``ner`` on ``DIR/<split>.tsv``."""
+    sentences = load_ner_split(data_dir, split, entity_type)
+    started = time.perf_counter()
+    overall, per_type = evaluate_sentences(ner, sentences, progress)
+    return NerEvaluation(
+        model=str(ner.model),
+        data=str(data_dir),
+        split=split,
+        sentences=len(sentences),
+        overall=overall,
+        per_type=per_type,
+        seconds=round(time.perf_counter() - started, 3),
+    )
