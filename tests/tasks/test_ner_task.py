@@ -1,0 +1,109 @@
+import numpy as np
+import pytest
+from transformers import AutoTokenizer
+
+from biolite.errors import ConfigError, ModelTypeError, UnknownNameError
+from biolite.tasks.ner import IGNORE, NerTask, bio_labels, decode_bio
+
+LABELS = {0: "O", 1: "B-Disease", 2: "I-Disease"}
+
+
+@pytest.fixture(scope="module")
+def task(tokenizer_dir):
+    return NerTask(AutoTokenizer.from_pretrained(tokenizer_dir), LABELS, max_length=16, stride=4)
+
+
+def span(label, start, end, score=0.9):
+    return (label, start, end, score)
+
+
+def test_bio_decoding_groups_b_and_following_i_of_the_same_type():
+    spans = [span("B-X", 0, 1), span("I-X", 2, 3), span("O", 4, 5), span("B-X", 6, 7),
+             span("B-X", 8, 9), span("I-Y", 10, 11)]
+    groups = decode_bio(spans)
+    assert [[s[1] for s in g] for g in groups] == [[0, 2], [6], [8], [10]]
+
+
+def test_a_stray_i_tag_opens_an_entity_like_transformers_does():
+    assert [[s[1] for s in g] for g in decode_bio([span("O", 0, 1), span("I-X", 2, 3)])] == [[2]]
+
+
+def test_label_list_is_o_then_b_i_per_sorted_type():
+    assert bio_labels(["Gene", "Chemical", "Gene"]) == [
+        "O", "B-Chemical", "I-Chemical", "B-Gene", "I-Gene"]
+
+
+def test_non_bio_labels_are_refused_with_a_hint_to_fine_tune(tokenizer_dir):
+    tok = AutoTokenizer.from_pretrained(tokenizer_dir)
+    with pytest.raises(ModelTypeError, match="biolite train ner"):
+        NerTask(tok, {0: "LABEL_0", 1: "LABEL_1"})
+
+
+def test_unknown_aggregation_lists_the_valid_ones(tokenizer_dir):
+    tok = AutoTokenizer.from_pretrained(tokenizer_dir)
+    with pytest.raises(UnknownNameError, match="average"):
+        NerTask(tok, LABELS, aggregation="mean")
+
+
+def test_slow_tokenizers_are_refused_because_offsets_are_needed(tokenizer_dir):
+    slow = AutoTokenizer.from_pretrained(tokenizer_dir, use_fast=False)
+    with pytest.raises(ConfigError, match="fast"):
+        NerTask(slow, LABELS)
+
+
+def test_only_the_first_subtoken_of_a_word_carries_its_label(task):
+    words, tags = ["hypercholesterolaemia", "is", "bad"], ["B-Disease", "O", "O"]
+    enc = task.align_labels(words, tags)
+    word_ids = task.tokenizer(words, is_split_into_words=True).word_ids()
+    assert word_ids.count(0) > 1  # the disease name is split into several sub-tokens
+    expected = [IGNORE if w is None or (i and word_ids[i - 1] == w) else [1, 0, 0][w]
+                for i, w in enumerate(word_ids)]
+    assert enc["labels"] == expected
+
+
+def test_all_subtoken_labelling_turns_b_into_i_after_the_first_piece(task):
+    enc = task.align_labels(["hypercholesterolaemia"], ["B-Disease"], all_subtokens=True)
+    labels = [lab for lab in enc["labels"] if lab != IGNORE]
+    assert labels[0] == 1 and set(labels[1:]) == {2}
+
+
+def _logits_for(task, encoded, label_of_token):
+    """Fake model output: every window's logits from a per-document-token function."""
+    out = []
+    for window, seq in zip(encoded.windows, encoded.sequences):
+        logits = np.zeros((len(seq), 3), dtype=np.float32)
+        for j in range(window.end - window.start):
+            logits[task.prefix + j, label_of_token(window.doc, window.start + j)] = 5.0
+        out.append(logits)
+    return out
+
+
+def test_entities_come_back_with_exact_character_offsets_across_windows(task):
+    text = "Patients with " + "ataxia telangiectasia and " * 6 + "nothing else."
+    encoded = task.preprocess([text])
+    assert len(encoded.windows) > 1  # 16-token windows: the document is split
+    doc = encoded.docs[0]
+    words: dict[int, list[int]] = {}
+    for t, w in enumerate(doc.word_ids):
+        words.setdefault(w, []).append(t)
+    word_text = {w: text[doc.offsets[ts[0]][0]:doc.offsets[ts[-1]][1]] for w, ts in words.items()}
+    tag = {"ataxia": 1, "telangiectasia": 2}
+
+    def label(d, t):
+        return tag.get(word_text[doc.word_ids[t]], 0)
+
+    entities = task.postprocess(encoded, _logits_for(task, encoded, label))[0]
+    assert [e.text for e in entities] == ["ataxia telangiectasia"] * 6
+    assert all(text[e.start:e.end] == e.text for e in entities)
+
+
+@pytest.mark.parametrize(("aggregation", "expected"), [
+    ("first", "B-Disease"), ("average", "O"), ("max", "O")])
+def test_aggregation_strategies_combine_subtoken_scores(tokenizer_dir, aggregation, expected):
+    task = NerTask(AutoTokenizer.from_pretrained(tokenizer_dir), LABELS, aggregation=aggregation)
+    encoded = task.preprocess_words([["hypercholesterolaemia"]])
+    n = len(encoded.docs[0].ids)
+    logits = np.zeros((n + 2, 3), dtype=np.float32)
+    logits[1, 1] = 1.0  # first piece: weakly B
+    logits[2:n + 1, 0] = 9.0  # other pieces: strongly O
+    assert task.postprocess_tags(encoded, [logits]) == [[expected]]
