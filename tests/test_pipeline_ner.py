@@ -9,9 +9,11 @@ from biolite.errors import InputError, ModelNotFoundError, ModelTypeError, Unkno
 from biolite.types import Entity
 from tests.conftest import build_tiny_bert
 
-ABSTRACT = ("Germline mutations in BRCA1 predispose to hereditary breast and ovarian cancer. "
-            "Ataxia-telangiectasia (A-T) is a recessive disorder; colorectal adenomas and "
-            "Duchenne muscular dystrophy were not observed in the cohort.")
+ABSTRACT = (
+    "Germline mutations in BRCA1 predispose to hereditary breast and ovarian cancer. "
+    "Ataxia-telangiectasia (A-T) is a recessive disorder; colorectal adenomas and "
+    "Duchenne muscular dystrophy were not observed in the cohort."
+)
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +30,7 @@ def check_entities(text: str, entities: list[Entity]) -> None:
     previous_end = 0
     for e in entities:
         assert 0 <= e.start < e.end <= len(text)
-        assert text[e.start:e.end] == e.text
+        assert text[e.start : e.end] == e.text
         assert e.start >= previous_end  # sorted and non-overlapping
         assert 0.0 <= e.score <= 1.0
         previous_end = e.end
@@ -87,7 +89,9 @@ def test_any_unicode_keeps_the_offset_invariant(noisy_ner, text):
         check_entities(t, noisy_ner(t))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.text(st.characters(codec="utf-8"), max_size=300))
 def test_offsets_always_point_at_the_entity_text(noisy_ner, text):
     check_entities(text, noisy_ner(text))
@@ -119,11 +123,13 @@ def context_free_dir(tokenizer_dir, tmp_path_factory):
 def test_windowing_neither_duplicates_nor_cuts_entities(context_free_dir, max_length, stride):
     text = ABSTRACT * 4
     whole = biolite.pipeline("ner", model=context_free_dir)(text)
-    windowed = biolite.pipeline("ner", model=context_free_dir, max_length=max_length,
-                                stride=stride)(text)
+    windowed = biolite.pipeline(
+        "ner", model=context_free_dir, max_length=max_length, stride=stride
+    )(text)
     assert len(whole) > 10
     assert [(e.start, e.end, e.label) for e in windowed] == [
-        (e.start, e.end, e.label) for e in whole]
+        (e.start, e.end, e.label) for e in whole
+    ]
     assert [e.score for e in windowed] == pytest.approx([e.score for e in whole], abs=1e-5)
 
 
@@ -140,13 +146,15 @@ def test_no_model_and_no_variable_says_exactly_what_to_do(monkeypatch, tmp_path)
 
 def test_the_environment_variable_picks_the_default_model(monkeypatch, trained_ner_dir):
     monkeypatch.setenv("BIOLITE_NER_MODEL", str(trained_ner_dir))
-    assert biolite.pipeline("ner")(ABSTRACT) == biolite.pipeline(
-        "ner", model=trained_ner_dir)(ABSTRACT)
+    assert biolite.pipeline("ner")(ABSTRACT) == biolite.pipeline("ner", model=trained_ner_dir)(
+        ABSTRACT
+    )
 
 
 def test_a_base_encoder_without_ner_head_is_the_wrong_model_type(tokenizer_dir, tmp_path):
-    base = build_tiny_bert(tokenizer_dir, tmp_path / "base", head="base",
-                           labels=["LABEL_0", "LABEL_1"])
+    base = build_tiny_bert(
+        tokenizer_dir, tmp_path / "base", head="base", labels=["LABEL_0", "LABEL_1"]
+    )
     with pytest.raises(ModelTypeError, match="biolite train ner"):
         biolite.pipeline("ner", model=base)
 
@@ -178,7 +186,9 @@ def test_import_biolite_does_not_import_heavy_dependencies():
     import subprocess
     import sys
 
-    code = ("import sys, biolite; heavy = {'torch', 'onnxruntime', 'tensorrt', 'tritonclient', "
-            "'transformers'} & set(sys.modules); print(sorted(heavy))")
+    code = (
+        "import sys, biolite; heavy = {'torch', 'onnxruntime', 'tensorrt', 'tritonclient', "
+        "'transformers'} & set(sys.modules); print(sorted(heavy))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -8,8 +8,13 @@ from biolite.registry import REGISTRY, TEACHER, count_parameters, from_config, g
 
 # body parameter counts quoted in the paper / ARCHITECTURE.md (millions), 5% tolerance
 PAPER_PARAMS_M = {
-    "biobert": 108, "distilbiobert": 65, "compactbiobert": 65, "tinybiobert": 13.8,
-    "biodistilbert-cased": 65, "biodistilbert-uncased": 65, "biotinybert": 14.3,
+    "biobert": 108,
+    "distilbiobert": 65,
+    "compactbiobert": 65,
+    "tinybiobert": 13.8,
+    "biodistilbert-cased": 65,
+    "biodistilbert-uncased": 65,
+    "biotinybert": 14.3,
     "biomobilebert": 25,
 }
 
@@ -55,8 +60,16 @@ def test_models_command_prints_json_with_the_documented_fields(capsys):
     rows = json.loads(capsys.readouterr().out)
     assert len(rows) == len(REGISTRY)
     for row in rows:
-        assert {"name", "hub_id", "layers", "hidden", "heads", "intermediate", "vocab_size",
-                "params"} <= set(row)
+        assert {
+            "name",
+            "hub_id",
+            "layers",
+            "hidden",
+            "heads",
+            "intermediate",
+            "vocab_size",
+            "params",
+        } <= set(row)
         assert row["params"] == REGISTRY[row["name"]].params
 
 

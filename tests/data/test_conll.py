@@ -42,7 +42,12 @@ def test_docstart_lines_separate_documents_and_are_not_tokens(data_dir):
     data = read_conll(data_dir / "JNLPBA/mtl2016-JNLPBA/test.tsv")
     assert all("-DOCSTART-" not in s.tokens for s in data)
     assert {t[2:] for s in data for t in s.tags if t != "O"} == {
-        "DNA", "RNA", "protein", "cell_line", "cell_type"}
+        "DNA",
+        "RNA",
+        "protein",
+        "cell_line",
+        "cell_type",
+    }
 
 
 def test_train_dev_is_train_followed_by_devel(data_dir):

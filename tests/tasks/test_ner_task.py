@@ -18,8 +18,14 @@ def span(label, start, end, score=0.9):
 
 
 def test_bio_decoding_groups_b_and_following_i_of_the_same_type():
-    spans = [span("B-X", 0, 1), span("I-X", 2, 3), span("O", 4, 5), span("B-X", 6, 7),
-             span("B-X", 8, 9), span("I-Y", 10, 11)]
+    spans = [
+        span("B-X", 0, 1),
+        span("I-X", 2, 3),
+        span("O", 4, 5),
+        span("B-X", 6, 7),
+        span("B-X", 8, 9),
+        span("I-Y", 10, 11),
+    ]
     groups = decode_bio(spans)
     assert [[s[1] for s in g] for g in groups] == [[0, 2], [6], [8], [10]]
 
@@ -30,7 +36,12 @@ def test_a_stray_i_tag_opens_an_entity_like_transformers_does():
 
 def test_label_list_is_o_then_b_i_per_sorted_type():
     assert bio_labels(["Gene", "Chemical", "Gene"]) == [
-        "O", "B-Chemical", "I-Chemical", "B-Gene", "I-Gene"]
+        "O",
+        "B-Chemical",
+        "I-Chemical",
+        "B-Gene",
+        "I-Gene",
+    ]
 
 
 def test_non_bio_labels_are_refused_with_a_hint_to_fine_tune(tokenizer_dir):
@@ -56,8 +67,10 @@ def test_only_the_first_subtoken_of_a_word_carries_its_label(task):
     enc = task.align_labels(words, tags)
     word_ids = task.tokenizer(words, is_split_into_words=True).word_ids()
     assert word_ids.count(0) > 1  # the disease name is split into several sub-tokens
-    expected = [IGNORE if w is None or (i and word_ids[i - 1] == w) else [1, 0, 0][w]
-                for i, w in enumerate(word_ids)]
+    expected = [
+        IGNORE if w is None or (i and word_ids[i - 1] == w) else [1, 0, 0][w]
+        for i, w in enumerate(word_ids)
+    ]
     assert enc["labels"] == expected
 
 
@@ -86,7 +99,7 @@ def test_entities_come_back_with_exact_character_offsets_across_windows(task):
     words: dict[int, list[int]] = {}
     for t, w in enumerate(doc.word_ids):
         words.setdefault(w, []).append(t)
-    word_text = {w: text[doc.offsets[ts[0]][0]:doc.offsets[ts[-1]][1]] for w, ts in words.items()}
+    word_text = {w: text[doc.offsets[ts[0]][0] : doc.offsets[ts[-1]][1]] for w, ts in words.items()}
     tag = {"ataxia": 1, "telangiectasia": 2}
 
     def label(d, t):
@@ -94,16 +107,17 @@ def test_entities_come_back_with_exact_character_offsets_across_windows(task):
 
     entities = task.postprocess(encoded, _logits_for(task, encoded, label))[0]
     assert [e.text for e in entities] == ["ataxia telangiectasia"] * 6
-    assert all(text[e.start:e.end] == e.text for e in entities)
+    assert all(text[e.start : e.end] == e.text for e in entities)
 
 
-@pytest.mark.parametrize(("aggregation", "expected"), [
-    ("first", "B-Disease"), ("average", "O"), ("max", "O")])
+@pytest.mark.parametrize(
+    ("aggregation", "expected"), [("first", "B-Disease"), ("average", "O"), ("max", "O")]
+)
 def test_aggregation_strategies_combine_subtoken_scores(tokenizer_dir, aggregation, expected):
     task = NerTask(AutoTokenizer.from_pretrained(tokenizer_dir), LABELS, aggregation=aggregation)
     encoded = task.preprocess_words([["hypercholesterolaemia"]])
     n = len(encoded.docs[0].ids)
     logits = np.zeros((n + 2, 3), dtype=np.float32)
     logits[1, 1] = 1.0  # first piece: weakly B
-    logits[2:n + 1, 0] = 9.0  # other pieces: strongly O
+    logits[2 : n + 1, 0] = 9.0  # other pieces: strongly O
     assert task.postprocess_tags(encoded, [logits]) == [[expected]]

@@ -17,7 +17,11 @@ def test_an_empty_document_gets_one_empty_window():
 
 def test_long_documents_get_overlapping_windows_ending_at_the_last_token():
     assert plan_windows(0, 25, size=10, stride=4) == [
-        Window(0, 0, 10), Window(0, 6, 16), Window(0, 12, 22), Window(0, 15, 25)]
+        Window(0, 0, 10),
+        Window(0, 6, 16),
+        Window(0, 12, 22),
+        Window(0, 15, 25),
+    ]
 
 
 @pytest.mark.parametrize(("size", "stride"), [(0, 0), (10, 10), (10, -1)])
@@ -33,8 +37,10 @@ def test_windows_cover_every_token_and_stitching_takes_each_token_from_one_windo
     assert all(w.end - w.start <= size for w in windows)
     assert windows[0].start == 0 and windows[-1].end == n
     # each window's "scores" are the absolute token index, tagged with the window number
-    scores = [np.stack([np.arange(w.start, w.end), np.full(w.end - w.start, i)], axis=1)
-              for i, w in enumerate(windows)]
+    scores = [
+        np.stack([np.arange(w.start, w.end), np.full(w.end - w.start, i)], axis=1)
+        for i, w in enumerate(windows)
+    ]
     out = stitch(windows, scores, n)
     assert out[:, 0].tolist() == list(range(n))  # every token from a window that holds it
     assert np.all(np.diff(out[:, 1]) >= 0)  # windows hand over once, in order
