@@ -14,8 +14,11 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-DATA = Path(os.environ.get("BIOLITE_TEST_DATA",
-                         Path(__file__).resolve().parents[1].parent / "shared" / "data"))
+DATA = Path(
+    os.environ.get(
+        "BIOLITE_TEST_DATA", Path(__file__).resolve().parents[1].parent / "shared" / "data"
+    )
+)
 LABELS = ["O", "B-Disease", "I-Disease"]
 
 

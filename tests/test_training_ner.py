@@ -38,8 +38,13 @@ def test_the_saved_model_keeps_its_label_map_and_training_record(trained_ner_dir
 
 def test_paper_settings_are_the_defaults():
     config = NerTrainConfig(base="x", data="d", out="o")
-    assert (config.learning_rate, config.batch_size, config.epochs, config.scheduler,
-            config.weight_decay) == (5e-5, 16, 5.0, "cosine", 0.01)
+    assert (
+        config.learning_rate,
+        config.batch_size,
+        config.epochs,
+        config.scheduler,
+        config.weight_decay,
+    ) == (5e-5, 16, 5.0, "cosine", 0.01)
 
 
 def test_unknown_or_invalid_settings_are_rejected():
@@ -52,8 +57,9 @@ def test_unknown_or_invalid_settings_are_rejected():
 
 
 def test_an_existing_output_is_not_overwritten_by_default(trained_ner_dir, data_dir):
-    config = NerTrainConfig(base=str(trained_ner_dir), data=data_dir / "NCBI-disease",
-                            out=trained_ner_dir)
+    config = NerTrainConfig(
+        base=str(trained_ner_dir), data=data_dir / "NCBI-disease", out=trained_ner_dir
+    )
     with pytest.raises(ConfigError, match="already exists"):
         train_ner(config, progress=False)
 
@@ -67,8 +73,9 @@ def test_a_failed_training_run_leaves_no_output(tokenizer_dir, data_dir, tmp_pat
     config = NerTrainConfig(base=str(base), data=bad_data, out=out, entity_type="Disease")
     with pytest.raises(Exception, match="train.tsv:2"):
         train_ner(config, progress=False)
-    config = NerTrainConfig(base=str(tmp_path / "missing-base"), data=data_dir / "NCBI-disease",
-                            out=out, max_steps=1)
+    config = NerTrainConfig(
+        base=str(tmp_path / "missing-base"), data=data_dir / "NCBI-disease", out=out, max_steps=1
+    )
     with pytest.raises(Exception, match="missing-base"):
         train_ner(config, progress=False)
     assert not out.exists()

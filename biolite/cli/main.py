@@ -6,11 +6,13 @@ import argparse
 import importlib
 import sys
 
+from pydantic import ValidationError
+
 from biolite import __version__
 from biolite.errors import BioliteError
 
 #: command modules; each defines ``register(subparsers)`` and sets ``func`` on its parser
-COMMANDS = ["models", "ner", "train", "evaluate", "bench"]
+COMMANDS = ["models", "ner", "train", "evaluate", "export", "bench"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -33,6 +35,10 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except BioliteError as exc:
         print(f"biolite: error: {exc}", file=sys.stderr)
+        return 2
+    except ValidationError as exc:
+        problems = "; ".join(e["msg"] for e in exc.errors())
+        print(f"biolite: error: invalid options: {problems}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("biolite: interrupted", file=sys.stderr)

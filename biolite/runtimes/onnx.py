@@ -17,8 +17,15 @@ from biolite.errors import ModelNotFoundError, RuntimeFailure, UnknownNameError
 #: precision -> file name inside an export directory
 ONNX_FILES: dict[str, str] = {
     "fp32": "model.onnx",
+    "optimized": "model.optimized.onnx",
     "int8": "model.int8.onnx",
     "fp16": "model.fp16.onnx",
+}
+#: device -> variants tried in order for precision="auto"
+AUTO_ORDER: dict[str, list[str]] = {
+    "cpu": ["int8", "optimized", "fp32"],
+    "cuda": ["fp16", "fp32"],
+    "tensorrt": ["fp32"],
 }
 _PROVIDERS: dict[str, list[str]] = {
     "cpu": ["CPUExecutionProvider"],
@@ -27,10 +34,10 @@ _PROVIDERS: dict[str, list[str]] = {
 }
 
 
-def pick_onnx_file(path: Path, precision: str = "auto") -> Path:
-    """The ONNX file to run: INT8 when present for ``auto``, else fp32."""
+def pick_onnx_file(path: Path, precision: str = "auto", device: str = "cpu") -> Path:
+    """The ONNX file to run; ``auto`` prefers INT8 on CPU and FP16 on CUDA."""
     if precision == "auto":
-        candidates = [ONNX_FILES["int8"], ONNX_FILES["fp32"]]
+        candidates = [ONNX_FILES[v] for v in AUTO_ORDER[device]]
     elif precision in ONNX_FILES:
         candidates = [ONNX_FILES[precision]]
     else:
@@ -55,6 +62,7 @@ class OnnxRuntime:
         device: str = "cpu",
         precision: str = "auto",
         threads: int | None = None,
+        verify: bool = True,
     ):
         import onnxruntime as ort
         from transformers import AutoConfig
@@ -62,7 +70,11 @@ class OnnxRuntime:
         self.path, self.device = Path(path), device.split(":")[0]
         if self.device not in _PROVIDERS:
             raise UnknownNameError("onnx device", device, list(_PROVIDERS))
-        self.file = pick_onnx_file(self.path, precision)
+        if verify:
+            from biolite.export.manifest import verify_manifest
+
+            verify_manifest(self.path)
+        self.file = pick_onnx_file(self.path, precision, self.device)
         self.config = AutoConfig.from_pretrained(self.path)
         wanted = _PROVIDERS[self.device]
         if wanted[0] not in ort.get_available_providers():

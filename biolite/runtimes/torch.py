@@ -10,7 +10,7 @@ import numpy as np
 
 from biolite.errors import ModelNotFoundError, RuntimeFailure, UnknownNameError
 
-_HEADS = {"ner": "AutoModelForTokenClassification", "re": "AutoModelForSequenceClassification"}
+HEADS = {"ner": "AutoModelForTokenClassification", "re": "AutoModelForSequenceClassification"}
 
 
 class TorchRuntime:
@@ -22,14 +22,14 @@ class TorchRuntime:
         import torch
         import transformers
 
-        if task not in _HEADS:
-            raise UnknownNameError("task", task, list(_HEADS))
+        if task not in HEADS:
+            raise UnknownNameError("task", task, list(HEADS))
         if device.startswith("cuda") and not torch.cuda.is_available():
             raise RuntimeFailure(f"device {device!r} asked for but torch sees no CUDA GPU")
         if threads:
             torch.set_num_threads(threads)
         self.torch, self.device, self.path = torch, torch.device(device), Path(path)
-        auto = getattr(transformers, _HEADS[task])
+        auto = getattr(transformers, HEADS[task])
         try:
             self.model = auto.from_pretrained(path, use_safetensors=True).to(self.device).eval()
         except OSError as exc:

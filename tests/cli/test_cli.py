@@ -19,14 +19,21 @@ def _all_actions(parser, prefix=()):
 
 
 def test_every_option_of_every_command_has_help_text():
-    undocumented = [(p, a.dest) for p, a in _all_actions(build_parser())
-                    if not a.help and a.dest not in ("command", "task", "version")]
+    undocumented = [
+        (p, a.dest)
+        for p, a in _all_actions(build_parser())
+        if not a.help and a.dest not in ("command", "task", "version")
+    ]
     assert undocumented == []
 
 
 def test_console_script_help_lists_the_commands():
-    out = subprocess.run([sys.executable, "-m", "biolite.cli.main", "--help"],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "biolite.cli.main", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     for command in ("models", "ner", "train", "evaluate", "bench"):
         assert command in out
 
@@ -34,14 +41,28 @@ def test_console_script_help_lists_the_commands():
 def test_ner_on_text_prints_entities_as_json(trained_ner_dir, capsys):
     assert main(["ner", "--model", str(trained_ner_dir), ABSTRACT]) == 0
     entities = json.loads(capsys.readouterr().out)
-    assert entities and all(ABSTRACT[e["start"]:e["end"]] == e["text"] for e in entities)
+    assert entities and all(ABSTRACT[e["start"] : e["end"]] == e["text"] for e in entities)
 
 
 def test_ner_on_a_text_file_writes_one_jsonl_line_per_document(trained_ner_dir, tmp_path):
     src, dst = tmp_path / "docs.txt", tmp_path / "out" / "ner.jsonl"
     src.write_text(f"{ABSTRACT}\n\nsecond document about cancer\n")
-    assert main(["ner", "--model", str(trained_ner_dir), "--input", str(src),
-                 "--output", str(dst), "--chunk", "2"]) == 0
+    assert (
+        main(
+            [
+                "ner",
+                "--model",
+                str(trained_ner_dir),
+                "--input",
+                str(src),
+                "--output",
+                str(dst),
+                "--chunk",
+                "2",
+            ]
+        )
+        == 0
+    )
     rows = [json.loads(line) for line in dst.read_text().splitlines()]
     assert [r["text"] for r in rows] == [ABSTRACT, "", "second document about cancer"]
     assert rows[1]["entities"] == [] and rows[0]["entities"]
@@ -50,25 +71,44 @@ def test_ner_on_a_text_file_writes_one_jsonl_line_per_document(trained_ner_dir, 
 def test_ner_on_jsonl_keeps_the_input_fields(trained_ner_dir, tmp_path):
     src, dst = tmp_path / "docs.jsonl", tmp_path / "ner.jsonl"
     src.write_text(json.dumps({"id": "pmid:1", "text": ABSTRACT}) + "\n")
-    assert main(["ner", "--model", str(trained_ner_dir), "--input", str(src),
-                 "--output", str(dst)]) == 0
+    assert (
+        main(["ner", "--model", str(trained_ner_dir), "--input", str(src), "--output", str(dst)])
+        == 0
+    )
     row = json.loads(dst.read_text())
     assert row["id"] == "pmid:1" and row["entities"]
 
 
-def test_a_malformed_jsonl_line_is_reported_and_no_output_is_left(trained_ner_dir, tmp_path,
-                                                                 capsys):
+def test_a_malformed_jsonl_line_is_reported_and_no_output_is_left(
+    trained_ner_dir, tmp_path, capsys
+):
     src, dst = tmp_path / "docs.jsonl", tmp_path / "ner.jsonl"
     src.write_text(json.dumps({"text": ABSTRACT}) + "\n{not json\n")
-    assert main(["ner", "--model", str(trained_ner_dir), "--input", str(src),
-                 "--output", str(dst)]) == 2
+    assert (
+        main(["ner", "--model", str(trained_ner_dir), "--input", str(src), "--output", str(dst)])
+        == 2
+    )
     assert f"{src}:2: not JSON" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == [src]
 
 
 def test_evaluate_prints_json_with_overall_and_per_type_scores(trained_ner_dir, data_dir, capsys):
-    assert main(["evaluate", "ner", "--model", str(trained_ner_dir), "--data",
-                 str(data_dir / "NCBI-disease"), "--split", "devel", "--json"]) == 0
+    assert (
+        main(
+            [
+                "evaluate",
+                "ner",
+                "--model",
+                str(trained_ner_dir),
+                "--data",
+                str(data_dir / "NCBI-disease"),
+                "--split",
+                "devel",
+                "--json",
+            ]
+        )
+        == 0
+    )
     result = json.loads(capsys.readouterr().out)
     assert result["sentences"] == 923
     assert set(result["per_type"]) == {"Disease"}
@@ -76,15 +116,34 @@ def test_evaluate_prints_json_with_overall_and_per_type_scores(trained_ner_dir, 
     assert 0 < result["overall"]["f1"] <= 1
 
 
-def test_train_command_trains_and_reports_the_eval_split(tokenizer_dir, data_dir, tmp_path,
-                                                        capsys):
+def test_train_command_trains_and_reports_the_eval_split(tokenizer_dir, data_dir, tmp_path, capsys):
     from tests.conftest import build_tiny_bert
 
     base = build_tiny_bert(tokenizer_dir, tmp_path / "base", head="base")
     out = tmp_path / "model"
-    assert main(["train", "ner", "--base", str(base), "--data", str(data_dir / "NCBI-disease"),
-                 "--out", str(out), "--max-train-sentences", "64", "--max-steps", "3",
-                 "--batch-size", "8", "--max-length", "32"]) == 0
+    assert (
+        main(
+            [
+                "train",
+                "ner",
+                "--base",
+                str(base),
+                "--data",
+                str(data_dir / "NCBI-disease"),
+                "--out",
+                str(out),
+                "--max-train-sentences",
+                "64",
+                "--max-steps",
+                "3",
+                "--batch-size",
+                "8",
+                "--max-length",
+                "32",
+            ]
+        )
+        == 0
+    )
     assert "devel: precision" in capsys.readouterr().out
     assert (out / "model.safetensors").is_file()
 

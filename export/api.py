@@ -1,0 +1,262 @@
+"""``export(model, out, spec)``: every export step, validated, published atomically.
+
+    from biolite.export import ExportSpec, export
+    report = export("runs/ncbi", "exports/ncbi", ExportSpec(int8=True))
+
+The output directory is built in a temporary sibling and renamed only when every
+artefact passed validation (and the INT8 accuracy gate, when asked for); a
+failure leaves no partial output.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from biolite.export.manifest import sha256, write_manifest
+from biolite.export.spec import ArtifactCheck, ExportReport, ExportSpec
+
+from biolite.errors import ExportError
+from biolite.runtimes.onnx import ONNX_FILES
+from biolite.staging import staged_output
+
+
+class ExportValidationError(ExportError):
+    """An artefact's outputs differ from the source model beyond its tolerance."""
+
+    def __init__(self, checks: list[ArtifactCheck]):
+        self.checks = checks
+        failed = [c.line() for c in checks if not c.passed]
+        super().__init__("export validation failed; nothing was written:\n  " + "\n  ".join(failed))
+
+
+class AccuracyGateError(ExportError):
+    """INT8 lost more task accuracy than allowed."""
+
+    def __init__(self, report: ExportReport):
+        self.report, gate = report, report.gate
+        super().__init__(
+            f"INT8 accuracy gate failed: {gate.metric} fp32 {gate.fp32:.2f} vs INT8 "
+            f"{gate.int8:.2f} on {gate.data} [{gate.split}], drop {gate.drop_points:.2f} > "
+            f"{gate.max_drop_points:.2f} points; nothing was written"
+        )
+
+
+def export(
+    model: str | Path,
+    out: str | Path,
+    spec: ExportSpec | None = None,
+    progress: bool = True,
+    log: Callable[[str], None] | None = None,
+) -> ExportReport:
+    """Export ``model`` (checkpoint dir, registry name or hub id) to ``out``."""
+    from biolite.models import is_onnx_dir, resolve_model
+
+    spec = spec or ExportSpec()
+    if spec.tensorrt:
+        from biolite.export.tensorrt import require_tensorrt
+
+        require_tensorrt()  # fail fast, before any work
+    source = resolve_model(model, spec.task)
+    if is_onnx_dir(source):
+        raise ExportError(f"{source} is already an ONNX export; pass the fine-tuned checkpoint")
+    started = time.perf_counter()
+    with staged_output(out, spec.overwrite) as stage:
+        job = _Job(source, stage, spec, progress, log or (lambda _: None))
+        report = job.run(Path(out))
+        report.seconds = round(time.perf_counter() - started, 1)
+        write_manifest(stage, job.manifest(report))
+    return report
+
+
+class _Job:
+    """One export run inside the staging directory."""
+
+    def __init__(
+        self,
+        source: Path,
+        stage: Path,
+        spec: ExportSpec,
+        progress: bool,
+        log: Callable[[str], None],
+    ):
+        self.source, self.stage, self.spec, self.log = source, stage, spec, log
+        self.progress = progress
+        self.quantization: dict[str, Any] = {}
+        self.tensorrt: dict[str, Any] = {}
+
+    def steps(self) -> list[tuple[str, Callable[[], None]]]:
+        spec = self.spec
+        steps = [("ONNX export", self._onnx)]
+        steps += [("graph optimisation", self._optimize)] if spec.optimize else []
+        steps += [("INT8 quantization", self._int8)] if spec.int8 else []
+        steps += [("FP16 conversion", self._fp16)] if spec.fp16 else []
+        steps += [("TensorRT engine", self._tensorrt)] if spec.tensorrt else []
+        steps += [("validation", self._validate)]
+        steps += [("accuracy gate", self._gate)] if spec.int8 and spec.eval_data else []
+        return steps
+
+    def run(self, out: Path) -> ExportReport:
+        from tqdm.auto import tqdm
+
+        self.fusions: dict[str, int] = {}
+        self.checks: list[ArtifactCheck] = []
+        self.gate = None
+        steps = self.steps()
+        with tqdm(total=len(steps), desc="export", unit="step", disable=not self.progress) as bar:
+            for name, step in steps:
+                bar.set_postfix_str(name)
+                step()
+                bar.update()
+        report = ExportReport(
+            out=out,
+            task=self.spec.task,
+            files=self._sizes(),
+            checks=self.checks,
+            fusions=self.fusions,
+            gate=self.gate,
+            tensorrt=self.tensorrt or None,
+        )
+        if self.gate is not None and not self.gate.passed:
+            raise AccuracyGateError(report)
+        return report
+
+    # ---- steps ---------------------------------------------------------
+    def _onnx(self) -> None:
+        from biolite.export.onnx import convert
+        from transformers import AutoConfig, AutoTokenizer
+
+        convert(self.source, self.stage, self.spec.task, self.spec.opset)
+        self.config = AutoConfig.from_pretrained(self.stage)
+        self.tokenizer = AutoTokenizer.from_pretrained(self.stage)
+
+    def _path(self, variant: str) -> Path:
+        return self.stage / ONNX_FILES[variant]
+
+    def _optimize(self) -> None:
+        from biolite.export.optimize import optimize
+
+        self.fusions = optimize(self._path("fp32"), self._path("optimized"), self.config)
+        self.log(f"fusions: {self.fusions or 'none'}")
+
+    def _int8(self) -> None:
+        from biolite.export.quantize import quantize_dynamic_int8, quantize_static_int8
+
+        if self.spec.static:
+            from biolite.export.calibration import calibration_feeds, calibration_texts
+
+            texts = calibration_texts(self.spec.calibration_data, self.spec.calibration_samples)
+            feeds = calibration_feeds(self.tokenizer, texts)
+            self.quantization = quantize_static_int8(self._path("fp32"), self._path("int8"), feeds)
+            return
+        fused = self._path("optimized").is_file()
+        src = self._path("optimized") if fused else self._path("fp32")
+        self.quantization = quantize_dynamic_int8(src, self._path("int8"), fused)
+
+    def _fp16(self) -> None:
+        from biolite.export.fp16 import to_fp16
+
+        to_fp16(self._path("fp32"), self._path("fp16"))
+
+    def _input_names(self) -> list[str]:
+        import onnx
+
+        return [
+            i.name for i in onnx.load(str(self._path("fp32")), load_external_data=False).graph.input
+        ]
+
+    def _tensorrt(self) -> None:
+        from biolite.export.tensorrt import TrtProfile, build_engine
+
+        profile = TrtProfile(max_seq=self.spec.max_length)
+        self.tensorrt = build_engine(
+            self._path("fp32"), self.stage / "model.plan", self._input_names(), profile, fp16=True
+        )
+
+    def _validate(self) -> None:
+        from biolite.export.validate import compare, onnx_logits, torch_logits, validation_inputs
+
+        feeds = validation_inputs(self.tokenizer, self.spec.max_length)
+        reference = torch_logits(self._source_model(), feeds)
+        for variant, name in ONNX_FILES.items():
+            if (self.stage / name).is_file():
+                candidate = onnx_logits(self.stage / name, feeds)
+                self.checks.append(compare(variant, name, reference, candidate, feeds))
+                self.log(self.checks[-1].line())
+        if not all(c.passed for c in self.checks):
+            raise ExportValidationError(self.checks)
+
+    def _source_model(self):
+        import transformers
+
+        from biolite.runtimes.torch import HEADS
+
+        auto = getattr(transformers, HEADS[self.spec.task])
+        return auto.from_pretrained(self.source, use_safetensors=True).eval()
+
+    def _gate(self) -> None:
+        from biolite.export.gate import accuracy_gate
+
+        self.gate = accuracy_gate(self.stage, self.spec)
+        g = self.gate
+        self.log(
+            f"accuracy gate: fp32 {g.fp32:.2f}  int8 {g.int8:.2f}  drop {g.drop_points:.2f}"
+            f" (max {g.max_drop_points:.2f}) -> {'pass' if g.passed else 'FAIL'}"
+        )
+
+    # ---- record --------------------------------------------------------
+    def _sizes(self) -> dict[str, int]:
+        return {p.name: p.stat().st_size for p in sorted(self.stage.iterdir()) if p.is_file()}
+
+    def manifest(self, report: ExportReport) -> dict[str, Any]:
+        from biolite.export.tensorrt import TrtProfile, ort_tensorrt_settings
+
+        profile = TrtProfile(max_seq=self.spec.max_length)
+        return {
+            "source": _source_record(self.source),
+            "task": self.spec.task,
+            "labels": {int(k): v for k, v in self.config.id2label.items()},
+            "opset": self.spec.opset,
+            "precisions": [c.variant for c in report.checks],
+            "quantization": self.quantization or None,
+            "fusions": report.fusions,
+            "validation": [c.model_dump() for c in report.checks],
+            "accuracy": report.gate.model_dump() if report.gate else None,
+            "tensorrt_engine": report.tensorrt,
+            "tensorrt_ep": ort_tensorrt_settings(self._input_names(), profile),
+            "spec": self.spec.model_dump(mode="json"),
+            "versions": _versions(),
+            "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        }
+
+
+def _source_record(source: Path) -> dict[str, Any]:
+    weights = source / "model.safetensors"
+    revision = source.name if source.parent.name == "snapshots" else None
+    return {
+        "model": str(source),
+        "revision": revision,
+        "weights_sha256": sha256(weights) if weights.is_file() else None,
+    }
+
+
+def _versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {}
+    for name in (
+        "biolite",
+        "torch",
+        "transformers",
+        "optimum",
+        "optimum-onnx",
+        "onnx",
+        "onnxruntime",
+    ):
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = "not installed"
+    return out

@@ -1,0 +1,102 @@
+"""Step 3: INT8. Dynamic per-channel quantization by default, static QDQ with calibration.
+
+Only MatMul-like ops are quantized: quantizing every op type statically destroyed
+accuracy when tried (ENVIRONMENT.md), and INT8 is always gated on task accuracy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from biolite.export.isa import int8_isa, reduce_range
+
+DYNAMIC_OPS = ["MatMul", "Attention", "Gemm"]
+STATIC_OPS = ["MatMul"]
+
+
+def quantize_dynamic_int8(src: Path, dst: Path, fused: bool) -> dict[str, Any]:
+    """Per-channel dynamic INT8 (weights int8, activations quantized at run time)."""
+    import onnx
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    extra = {"DefaultTensorType": onnx.TensorProto.FLOAT} if fused else {}
+    settings = {
+        "method": "dynamic",
+        "per_channel": True,
+        "weight_type": "QInt8",
+        "op_types": DYNAMIC_OPS,
+        "reduce_range": reduce_range(),
+        "isa": int8_isa(),
+    }
+    quantize_dynamic(
+        src,
+        dst,
+        op_types_to_quantize=DYNAMIC_OPS,
+        per_channel=True,
+        reduce_range=settings["reduce_range"],
+        weight_type=QuantType.QInt8,
+        extra_options=extra,
+    )
+    return settings
+
+
+class Calibration:
+    """onnxruntime ``CalibrationDataReader`` over pre-built model feeds."""
+
+    def __init__(self, feeds: list[dict[str, np.ndarray]], input_names: list[str]):
+        self._feeds = iter([{k: v for k, v in f.items() if k in input_names} for f in feeds])
+
+    def get_next(self) -> dict[str, np.ndarray] | None:
+        return next(self._feeds, None)
+
+    def rewind(self) -> None:  # pragma: no cover - ORT only calls it for some methods
+        pass
+
+
+def quantize_static_int8(
+    src: Path, dst: Path, feeds: Iterator[dict[str, np.ndarray]]
+) -> dict[str, Any]:
+    """Static QDQ INT8 of MatMuls (u8 activations, s8 per-channel weights), MinMax-calibrated."""
+    import onnxruntime as ort
+    from onnxruntime.quantization import (
+        CalibrationMethod,
+        QuantFormat,
+        QuantType,
+        quant_pre_process,
+        quantize_static,
+    )
+
+    prepared = dst.with_suffix(".prep.onnx")
+    quant_pre_process(str(src), str(prepared), skip_symbolic_shape=True)
+    names = [i.name for i in ort.InferenceSession(str(prepared)).get_inputs()]
+    feeds = list(feeds)
+    try:
+        quantize_static(
+            prepared,
+            dst,
+            Calibration(feeds, names),
+            quant_format=QuantFormat.QDQ,
+            op_types_to_quantize=STATIC_OPS,
+            per_channel=True,
+            reduce_range=reduce_range(),
+            activation_type=QuantType.QUInt8,
+            weight_type=QuantType.QInt8,
+            calibrate_method=CalibrationMethod.MinMax,
+        )
+    finally:
+        prepared.unlink(missing_ok=True)
+    return {
+        "method": "static",
+        "format": "QDQ",
+        "per_channel": True,
+        "activation_type": "QUInt8",
+        "weight_type": "QInt8",
+        "op_types": STATIC_OPS,
+        "calibration": "MinMax",
+        "calibration_batches": len(feeds),
+        "reduce_range": reduce_range(),
+        "isa": int8_isa(),
+    }

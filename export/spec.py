@@ -1,0 +1,88 @@
+"""Typed settings and results of ``biolite export`` (parsed once at the edge)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Task = Literal["ner", "re"]
+
+
+class ExportSpec(BaseModel):
+    """What to produce from a model and how to check it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    task: Task = "ner"
+    opset: int = Field(17, ge=14, le=21)
+    optimize: bool = True
+    int8: bool = False
+    static: bool = False
+    calibration_data: Path | None = None
+    calibration_samples: int = Field(128, ge=8)
+    fp16: bool = False
+    tensorrt: bool = False
+    eval_data: Path | None = None
+    eval_split: str = "test"
+    max_f1_drop: float = 1.0  # negative: INT8 must beat fp32 by that much
+    max_length: int = Field(512, ge=16, le=512)
+    overwrite: bool = False
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ExportSpec:
+        if self.static and not self.int8:
+            raise ValueError("--static is a kind of INT8: add --int8")
+        if self.static and self.calibration_data is None:
+            raise ValueError(
+                "--static needs --calibration-data DIR (a dataset folder or text file)"
+            )
+        return self
+
+
+class ArtifactCheck(BaseModel):
+    """Validation of one artefact against the source model on the same inputs."""
+
+    variant: str
+    file: str
+    max_abs_diff: float
+    argmax_agreement: float
+    tolerance: float
+    min_agreement: float
+    passed: bool
+
+    def line(self) -> str:
+        """One human-readable line, as printed by the CLI."""
+        mark = "ok  " if self.passed else "FAIL"
+        return (
+            f"[{mark}] {self.variant:<15} max |diff| {self.max_abs_diff:.2e} "
+            f"(tol {self.tolerance:.0e})  argmax agreement {self.argmax_agreement:.4f} "
+            f"(min {self.min_agreement})  {self.file}"
+        )
+
+
+class AccuracyGate(BaseModel):
+    """Task metric of fp32 and INT8 on the evaluation split, and the verdict."""
+
+    metric: str
+    data: str
+    split: str
+    fp32: float
+    int8: float
+    drop_points: float
+    max_drop_points: float
+    passed: bool
+
+
+class ExportReport(BaseModel):
+    """What ``export`` produced and how it checked it."""
+
+    out: Path
+    task: Task
+    files: dict[str, int]
+    checks: list[ArtifactCheck]
+    fusions: dict[str, int] = {}
+    gate: AccuracyGate | None = None
+    tensorrt: dict | None = None
+    seconds: float = 0.0
