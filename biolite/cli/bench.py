@@ -1,31 +1,132 @@
-"""``biolite bench``: benchmark suite entry point (the registry until the suite lands)."""
+"""``biolite bench``: students vs the BioBERT teacher across runtimes and shapes."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
+
+
+def _shape(text: str) -> tuple[int, int]:
+    try:
+        batch, seq = text.lower().split("x")
+        return int(batch), int(seq)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"shape must look like 32x128, got {text!r}") from None
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "bench",
-        help="benchmark the students against the teacher",
-        description="Benchmark compact students against the BioBERT teacher. "
-        "The full suite (latency, throughput, accuracy across runtimes) is not "
-        "built yet; --quick prints the registry with computed parameter counts.",
+        help="benchmark the students against the teacher across runtimes",
+        description="Measure latency (p50/p95/p99), throughput, memory, size, FLOPs, share of "
+        "the measured GEMM peak and speed-up vs the BioBERT teacher in PyTorch fp32, for "
+        "registered models (random weights: 'architecture only') or fine-tuned checkpoints, "
+        "on PyTorch and onnxruntime (fp32, optimised, INT8 dynamic and static). Writes "
+        "results.json, report.md and PNG plots to --out.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    p.add_argument("--quick", action="store_true", help="small, fast run (minutes)")
+    p.add_argument(
+        "--quick",
+        action="store_true",
+        help="a few minutes: teacher, DistilBioBERT, TinyBioBERT; PyTorch, ORT fp32, "
+        "ORT INT8; batch 8 x seq 128",
+    )
+    p.add_argument("--out", type=Path, default=Path("bench-results"), help="output folder")
+    p.add_argument(
+        "--models",
+        nargs="+",
+        default=None,
+        help="registry names or checkpoint folders (default: all registered)",
+    )
+    p.add_argument(
+        "--runtimes",
+        nargs="+",
+        default=None,
+        help="runtimes to measure (default: all CPU runtimes)",
+    )
+    p.add_argument(
+        "--shapes", nargs="+", type=_shape, default=None, help="BATCHxSEQ shapes, e.g. 1x128 32x128"
+    )
+    p.add_argument("--threads", type=int, default=None, help="threads (default: all cores)")
+    p.add_argument(
+        "--budget",
+        type=float,
+        default=None,
+        help="timed seconds per row (at least 3 runs after a warm-up)",
+    )
+    p.add_argument(
+        "--eval-data",
+        type=Path,
+        default=None,
+        help="NER dataset folder: entity F1 for models with real weights",
+    )
+    p.add_argument("--eval-split", default="test", help="split used for F1")
+    p.add_argument(
+        "--max-eval-sentences",
+        type=int,
+        default=None,
+        help="score only the first N sentences of the split",
+    )
+    p.add_argument(
+        "--e2e-model",
+        type=Path,
+        default=None,
+        help="fine-tuned NER checkpoint: biolite vs transformers pipelines",
+    )
+    p.add_argument("--e2e-docs", type=int, default=200, help="abstracts for the end-to-end run")
+    p.add_argument(
+        "--corpus",
+        type=Path,
+        default=None,
+        help="documents, one per line (end-to-end run and static INT8 calibration)",
+    )
+    p.add_argument(
+        "--cache",
+        type=Path,
+        default=None,
+        help="where models and ONNX variants are kept between runs "
+        "(default: $BIOLITE_CACHE/bench or ~/.cache/biolite/bench)",
+    )
     p.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    from biolite.cli.models import format_table
-    from biolite.registry import REGISTRY, TEACHER
+_OPTIONS = {
+    "models": "models",
+    "runtimes": "runtimes",
+    "shapes": "shapes",
+    "threads": "threads",
+    "budget": "budget_s",
+    "eval_data": "eval_data",
+    "eval_split": "eval_split",
+    "max_eval_sentences": "max_eval_sentences",
+    "e2e_model": "e2e_model",
+    "e2e_docs": "e2e_docs",
+    "corpus": "corpus",
+    "cache": "cache",
+}
 
-    teacher = REGISTRY[TEACHER].params
-    rows = [spec.summary() for spec in REGISTRY.values()]
-    print(format_table(rows))
-    print("\nparameters relative to the teacher:")
-    for row in rows:
-        print(f"  {row['name']:<24}{row['params'] / teacher:6.1%}")
-    print("\nthe benchmark suite (latency/throughput/accuracy) is not implemented yet")
+
+def run(args: argparse.Namespace) -> int:
+    from biolite.benchmarks.config import BenchConfig
+    from biolite.benchmarks.report import targets
+    from biolite.benchmarks.runners import RUNNERS
+    from biolite.errors import UnknownNameError
+
+    for runtime in args.runtimes or []:
+        if runtime not in RUNNERS:
+            raise UnknownNameError("runtime", runtime, list(RUNNERS))
+    given = {
+        field: getattr(args, opt)
+        for opt, field in _OPTIONS.items()
+        if getattr(args, opt) is not None
+    }
+    config = (BenchConfig.quick if args.quick else BenchConfig)(out=args.out, **given)
+    from biolite.benchmarks.suite import run_suite
+
+    results = run_suite(config)
+    print(
+        f"wrote {config.out}/results.json, report.md and plots "
+        f"({sum(r['status'] == 'ok' for r in results.rows)} rows measured)"
+    )
+    print("\n".join(targets(results.document())))
     return 0

@@ -63,6 +63,7 @@ class OnnxRuntime:
         precision: str = "auto",
         threads: int | None = None,
         verify: bool = True,
+        file: str | Path | None = None,
     ):
         import onnxruntime as ort
         from transformers import AutoConfig
@@ -74,7 +75,7 @@ class OnnxRuntime:
             from biolite.export.manifest import verify_manifest
 
             verify_manifest(self.path)
-        self.file = pick_onnx_file(self.path, precision, self.device)
+        self.file = Path(file) if file else pick_onnx_file(self.path, precision, self.device)
         self.config = AutoConfig.from_pretrained(self.path)
         wanted = _PROVIDERS[self.device]
         if wanted[0] not in ort.get_available_providers():

@@ -179,7 +179,7 @@ class NerTask:
             tags = ["O"] * doc.n_words
             for w, row in words.items():
                 tags[w] = self.labels[int(row.argmax())]
-            results.append(tags)
+            results.append(repair_bio(tags))
         return results
 
     def _entities(self, doc: DocEncoding, probs: np.ndarray) -> list[Entity]:
@@ -219,6 +219,21 @@ class NerTask:
                 labels.append(label2id[_inside(tags[w])] if all_subtokens else IGNORE)
             previous = w
         return {**enc, "labels": labels}
+
+
+def repair_bio(tags: list[str]) -> list[str]:
+    """Valid IOB2: an ``I-X`` that does not continue an ``X`` becomes ``B-X``.
+
+    This is the reading ``decode_bio`` gives, so tag-level scores and the entities
+    the pipeline returns agree.
+    """
+    out, previous = [], "O"
+    for tag in tags:
+        if tag.startswith("I-") and previous[2:] != tag[2:]:
+            tag = "B-" + tag[2:]
+        out.append(tag)
+        previous = tag
+    return out
 
 
 def _inside(tag: str) -> str:

@@ -77,8 +77,11 @@ def test_int8_stores_the_matmul_weights_in_a_quarter_of_the_bytes(exported):
     out, _ = exported
     graph = onnx.load(str(out / "model.onnx")).graph
     weights = {i.name: numpy_helper.to_array(i) for i in graph.initializer}
-    matmul_bytes = sum(weights[n.input[1]].nbytes for n in graph.node
-                       if n.op_type == "MatMul" and n.input[1] in weights)
+    matmul_bytes = sum(
+        weights[n.input[1]].nbytes
+        for n in graph.node
+        if n.op_type == "MatMul" and n.input[1] in weights
+    )
     saved = (out / "model.onnx").stat().st_size - (out / "model.int8.onnx").stat().st_size
     assert matmul_bytes > 0 and saved >= 0.7 * matmul_bytes
 

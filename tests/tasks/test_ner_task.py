@@ -34,6 +34,20 @@ def test_a_stray_i_tag_opens_an_entity_like_transformers_does():
     assert [[s[1] for s in g] for g in decode_bio([span("O", 0, 1), span("I-X", 2, 3)])] == [[2]]
 
 
+def test_word_tags_are_repaired_to_valid_iob2_the_way_entities_are_decoded():
+    from biolite.tasks.ner import repair_bio
+
+    assert repair_bio(["O", "I-X", "I-X", "I-Y", "O", "B-X", "I-X"]) == [
+        "O",
+        "B-X",
+        "I-X",
+        "B-Y",
+        "O",
+        "B-X",
+        "I-X",
+    ]
+
+
 def test_label_list_is_o_then_b_i_per_sorted_type():
     assert bio_labels(["Gene", "Chemical", "Gene"]) == [
         "O",

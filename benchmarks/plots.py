@@ -1,0 +1,143 @@
+"""PNG plots of a benchmark run: throughput vs size, latency vs F1, serving curve."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from biolite.benchmarks.report import TARGET_SHAPE
+
+
+def write_plots(doc: dict[str, Any], out: Path) -> list[Path]:
+    """Write the plots that the data supports; matplotlib missing means no plots."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+    except ImportError:
+        return []
+    paths = [_throughput_vs_size(doc, out)]
+    paths.append(_latency_vs_f1(doc, out))
+    if doc.get("serving"):
+        paths.append(_serving_curve(doc["serving"], out))
+    return [p for p in paths if p is not None]
+
+
+def _plot_shape(rows: list[dict[str, Any]]) -> tuple[int, int] | None:
+    shapes = {(r["batch"], r["seq"]) for r in rows if r["status"] == "ok"}
+    if TARGET_SHAPE in shapes:
+        return TARGET_SHAPE
+    return max(shapes, default=None)
+
+
+def _throughput_vs_size(doc: dict[str, Any], out: Path) -> Path | None:
+    import matplotlib.pyplot as plt
+
+    shape = _plot_shape(doc["rows"])
+    if shape is None:
+        return None
+    rows = [r for r in doc["rows"] if (r["batch"], r["seq"]) == shape and r["status"] == "ok"]
+    fig, ax = plt.subplots(figsize=(9, 6))
+    for runtime in sorted({r["runtime"] for r in rows}):
+        group = sorted((r for r in rows if r["runtime"] == runtime), key=lambda r: r["params"])
+        ax.plot(
+            [r["params"] / 1e6 for r in group],
+            [r["seq_per_s"] for r in group],
+            "o-",
+            label=runtime,
+            alpha=0.85,
+        )
+    for r in rows:
+        if r["runtime"] == "pytorch-fp32":
+            ax.annotate(
+                r["display"],
+                (r["params"] / 1e6, r["seq_per_s"]),
+                fontsize=8,
+                xytext=(4, -10),
+                textcoords="offset points",
+            )
+    ax.set(
+        xscale="log",
+        yscale="log",
+        xlabel="parameters (millions, log)",
+        ylabel="throughput (sequences/s, log)",
+        title=f"Throughput vs model size, batch {shape[0]} x seq {shape[1]}",
+    )
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(title="runtime")
+    return _save(fig, out / "throughput_vs_size.png")
+
+
+def _latency_vs_f1(doc: dict[str, Any], out: Path) -> Path | None:
+    import matplotlib.pyplot as plt
+
+    rows = [
+        r
+        for r in doc["rows"]
+        if r["status"] == "ok" and r.get("f1") is not None and (r["batch"], r["seq"]) == (1, 128)
+    ]
+    rows = rows or [r for r in doc["rows"] if r["status"] == "ok" and r.get("f1") is not None]
+    if not rows:
+        return None
+    points = sorted(
+        ((r["p50_ms"], 100 * r["f1"], f"{r['display']} {r['runtime']}") for r in rows),
+        key=lambda p: p[0],
+    )
+    front, best = [], -1.0
+    for latency, f1, _label in points:
+        if f1 > best:
+            front.append((latency, f1))
+            best = f1
+    fig, ax = plt.subplots(figsize=(9, 6))
+    ax.scatter([p[0] for p in points], [p[1] for p in points], zorder=3)
+    for latency, f1, label in points:
+        ax.annotate(label, (latency, f1), fontsize=8, xytext=(4, 4), textcoords="offset points")
+    ax.step(
+        [p[0] for p in front],
+        [p[1] for p in front],
+        where="post",
+        color="tab:red",
+        label="Pareto front",
+    )
+    ax.set(
+        xlabel=f"p50 latency (ms), batch {rows[0]['batch']} x seq {rows[0]['seq']}",
+        ylabel="entity F1 (%)",
+        title="Latency vs accuracy",
+    )
+    ax.grid(True, alpha=0.3)
+    ax.legend()
+    return _save(fig, out / "latency_vs_f1.png")
+
+
+def _serving_curve(serving: dict[str, Any], out: Path) -> Path | None:
+    import matplotlib.pyplot as plt
+
+    rows = serving.get("rows") or []
+    if not rows:
+        return None
+    fig, ax1 = plt.subplots(figsize=(9, 6))
+    conc = [r["concurrency"] for r in rows]
+    ax1.plot(conc, [r["throughput"] for r in rows], "o-", label="Triton throughput")
+    if serving.get("in_process"):
+        ax1.axhline(
+            serving["in_process"], color="tab:green", ls="--", label="in-process onnxruntime"
+        )
+    ax1.set(xlabel="client concurrency", ylabel="requests/s", xscale="log", xticks=conc)
+    ax1.set_xticklabels([str(c) for c in conc])
+    ax2 = ax1.twinx()
+    ax2.plot(conc, [r["p99_ms"] for r in rows], "s--", color="tab:red", label="p99 latency")
+    ax2.set_ylabel("p99 latency (ms)")
+    lines = ax1.get_legend_handles_labels()[0] + ax2.get_legend_handles_labels()[0]
+    ax1.legend(lines, [h.get_label() for h in lines], loc="upper left")
+    ax1.set_title("Triton serving: throughput and p99 vs concurrency")
+    ax1.grid(True, alpha=0.3)
+    return _save(fig, out / "serving_concurrency.png")
+
+
+def _save(fig: Any, path: Path) -> Path:
+    import matplotlib.pyplot as plt
+
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path

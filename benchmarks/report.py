@@ -1,0 +1,148 @@
+"""``report.md``: machine, peaks, targets, one table per shape sorted by speed-up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from biolite.benchmarks.models import ARCH_ONLY
+
+TARGET_SHAPE = (32, 128)
+#: (description, model, runtime, minimum speed-up vs teacher PyTorch fp32)
+SPEEDUP_TARGETS = [
+    ("TinyBioBERT INT8 >= 25x teacher PyTorch fp32", "tinybiobert", "ort-int8-dynamic", 25.0),
+    ("DistilBioBERT INT8 >= 6x teacher PyTorch fp32", "distilbiobert", "ort-int8-dynamic", 6.0),
+]
+
+
+def _fmt(value: Any, spec: str = ".1f") -> str:
+    return "–" if value is None else format(value, spec)
+
+
+def _row_line(r: dict[str, Any]) -> str:
+    if r["status"] != "ok":
+        return f"| {r['display']} | {r['runtime']} | {r['status']} |" + " |" * 10
+    source = " (arch. only)" if r.get("source") == ARCH_ONLY else ""
+    return (
+        f"| {r['display']}{source} | {r['runtime']} | {_fmt(r['speedup'], '.2f')}x | "
+        f"{r['seq_per_s']:.1f} | {r['tokens_per_s']:.0f} | {r['p50_ms']:.1f} | "
+        f"{r['p95_ms']:.1f} | {r['p99_ms']:.1f} | {r['params'] / 1e6:.1f}M | "
+        f"{r['size_mb']:.0f} | {r['peak_rss_mb']:.0f} | {r['achieved_gflops']:.0f} | "
+        f"{_fmt(r['pct_of_peak'])}% | {_fmt(r['f1'] and 100 * r['f1'], '.2f')} |"
+    )
+
+
+_HEADER = (
+    "| model | runtime | speed-up | seq/s | tokens/s | p50 ms | p95 ms | p99 ms | params "
+    "| size MB | peak RSS MB | GFLOP/s | % of peak | F1 |\n|" + "---|" * 14
+)
+
+
+def shape_tables(rows: list[dict[str, Any]]) -> list[str]:
+    """One markdown table per (batch, seq), rows sorted by speed-up (failures last)."""
+    shapes = sorted({(r["batch"], r["seq"]) for r in rows})
+    out = []
+    for batch, seq in shapes:
+        group = [r for r in rows if (r["batch"], r["seq"]) == (batch, seq)]
+        group.sort(key=lambda r: -(r.get("speedup") or -1))
+        out.append(
+            f"### batch {batch} x sequence {seq}\n\n{_HEADER}\n"
+            + "\n".join(_row_line(r) for r in group)
+        )
+    return out
+
+
+def targets(doc: dict[str, Any]) -> list[str]:
+    """One line per target: measured value and whether it is met."""
+    rows = [
+        r for r in doc["rows"] if (r["batch"], r["seq"]) == TARGET_SHAPE and r["status"] == "ok"
+    ]
+    lines = []
+    for text, model, runtime, minimum in SPEEDUP_TARGETS:
+        row = next((r for r in rows if r["model"] == model and r["runtime"] == runtime), None)
+        lines.append(_verdict(text, row and row["speedup"], minimum, "x"))
+    int8 = [r for r in rows if "int8" in r["runtime"] and r.get("pct_of_peak") is not None]
+    best = max((r["pct_of_peak"] for r in int8), default=None)
+    lines.append(_verdict("INT8 rows reach >= 50% of the int8 GEMM peak (best row)", best, 50, "%"))
+    e2e = doc.get("end_to_end") or {}
+    lines.append(
+        _verdict(
+            "biolite NER pipeline >= 4x transformers pipeline (documents/s)",
+            e2e.get("speedup"),
+            4.0,
+            "x",
+        )
+    )
+    return lines
+
+
+def _verdict(text: str, value: float | None, minimum: float, unit: str) -> str:
+    if value is None:
+        return f"- {text}: not measured in this run"
+    mark = "met" if value >= minimum else "NOT met"
+    return f"- {text}: **{value:.1f}{unit}** — {mark}"
+
+
+def _machine(doc: dict[str, Any]) -> str:
+    m, p = doc["machine"], doc.get("gemm_peaks") or {}
+    versions = ", ".join(f"{k} {v}" for k, v in m["versions"].items() if v)
+    peaks = (
+        f"fp32 {p.get('fp32_gflops')} GFLOP/s, int8 {p.get('int8_gops')} GOP/s"
+        if p
+        else "not measured"
+    )
+    return (
+        f"- CPU: {m['cpu']} ({m['cores']} cores, {m['threads']} threads)\n"
+        f"- measured GEMM peaks (2048³): {peaks}\n- date: {m['date']}\n"
+        f"- versions: {versions}"
+    )
+
+
+def _e2e(e2e: dict[str, Any] | None) -> str:
+    if not e2e:
+        return ""
+    if "error" in e2e:
+        return f"## End-to-end NER pipelines\n\nnot measured: {e2e['error']}"
+    lines = [
+        "## End-to-end NER pipelines (real abstracts)\n",
+        "| pipeline | documents/s | seconds | F1 |",
+        "|---|---|---|---|",
+    ]
+    for row in e2e["rows"]:
+        lines.append(
+            f"| {row['name']} | {row['docs_per_s']:.2f} | {row['seconds']:.1f} | "
+            f"{_fmt(row.get('f1') and 100 * row['f1'], '.2f')} |"
+        )
+    lines.append(
+        f"\n{e2e['documents']} abstracts from {e2e['corpus']}; model {e2e['model']}; "
+        f"biolite speed-up {e2e['speedup']:.2f}x."
+    )
+    return "\n".join(lines)
+
+
+def write_report(doc: dict[str, Any], out: Path, plots: list[str]) -> Path:
+    """Write ``out/report.md`` and return its path."""
+    parts = [
+        "# biolite benchmark report\n",
+        _machine(doc),
+        "\n## Targets (batch 32 x seq 128)\n",
+        "\n".join(targets(doc)),
+    ]
+    if doc.get("interrupted"):
+        parts.append("\n**This run was interrupted; the tables hold the finished rows.**")
+    parts.append(
+        "\nSpeed-up: throughput relative to the BioBERT teacher in PyTorch fp32, same "
+        "shape, same run. `(arch. only)`: exact architecture with random weights "
+        "(speed only, no accuracy). % of peak: achieved GFLOP/s over the GEMM peak "
+        "measured at the start of the run (int8 peak for INT8 rows).\n"
+    )
+    parts += shape_tables(doc["rows"])
+    parts.append(_e2e(doc.get("end_to_end")))
+    if doc.get("serving"):
+        from biolite.benchmarks.serving import serving_table
+
+        parts.append(serving_table(doc["serving"]))
+    parts += [f"\n![{name}]({name})" for name in plots]
+    path = out / "report.md"
+    path.write_text("\n".join(p for p in parts if p) + "\n")
+    return path

@@ -1,0 +1,166 @@
+"""Benchmark rows and the files they become: results.json, report.md, PNG plots.
+
+``results.json`` is rewritten after every row, so an interrupted run keeps what
+it measured. Speed-ups are computed against the teacher's PyTorch fp32 row of
+the same shape in the same run, never across runs.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from biolite.benchmarks.config import BenchConfig
+from biolite.benchmarks.measure import Timing
+from biolite.benchmarks.models import BenchModel
+from biolite.benchmarks.runners import BASELINE, Runner
+
+from biolite.registry import TEACHER
+
+
+class Results:
+    """Rows of one run plus machine info; writes itself to ``config.out``."""
+
+    def __init__(self, config: BenchConfig, machine: dict[str, Any], peaks: dict[str, float]):
+        self.config, self.machine, self.peaks = config, machine, peaks
+        self.rows: list[dict[str, Any]] = []
+        self.e2e: dict[str, Any] | None = None
+        self.serving: dict[str, Any] | None = None
+        self.interrupted = False
+
+    # ---- collecting ----------------------------------------------------
+    def add(
+        self,
+        model: BenchModel,
+        runner: Runner,
+        batch: int,
+        seq: int,
+        timing: Timing,
+        f1: float | None,
+    ) -> None:
+        p50 = timing.percentile(50)
+        flops = model.flops_per_sequence(seq)
+        achieved = flops * batch / p50 / 1e9
+        peak = self.peaks.get("int8_gops" if runner.int8 else "fp32_gflops")
+        self._append(
+            {
+                **_model_fields(model),
+                "runtime": runner.name,
+                "batch": batch,
+                "seq": seq,
+                "status": "ok",
+                "p50_ms": p50 * 1e3,
+                "p95_ms": timing.percentile(95) * 1e3,
+                "p99_ms": timing.percentile(99) * 1e3,
+                "runs": len(timing.latencies),
+                "seq_per_s": batch / p50,
+                "tokens_per_s": batch * seq / p50,
+                "peak_rss_mb": timing.peak_rss_mb,
+                "size_mb": runner.size_mb,
+                "gflop_per_seq": flops / 1e9,
+                "achieved_gflops": achieved,
+                "pct_of_peak": 100 * achieved / peak if peak else None,
+                "f1": f1,
+            }
+        )
+
+    def fail(
+        self,
+        model: str,
+        runtime: str,
+        shapes: list[tuple[int, int]],
+        reason: str,
+        bench_model: BenchModel | None = None,
+    ) -> None:
+        fields = _model_fields(bench_model) if bench_model else {"model": model, "display": model}
+        for batch, seq in shapes:
+            self._append(
+                {
+                    **fields,
+                    "runtime": runtime,
+                    "batch": batch,
+                    "seq": seq,
+                    "status": f"failed: {reason}",
+                }
+            )
+
+    def _append(self, row: dict[str, Any]) -> None:
+        self.rows.append(row)
+        self._write_json()
+
+    # ---- derived -------------------------------------------------------
+    def baseline(self, batch: int, seq: int) -> dict[str, Any] | None:
+        """The teacher's PyTorch fp32 row for this shape (``None`` if it failed)."""
+        for row in self.rows:
+            if (row["model"], row["runtime"], row["batch"], row["seq"], row["status"]) == (
+                TEACHER,
+                BASELINE,
+                batch,
+                seq,
+                "ok",
+            ):
+                return row
+        return None
+
+    def finished_rows(self) -> list[dict[str, Any]]:
+        """Rows with ``speedup`` (vs teacher PyTorch fp32, same shape) and F1 retention."""
+        teacher_f1 = next(
+            (
+                r["f1"]
+                for r in self.rows
+                if r["model"] == TEACHER and r.get("f1") is not None and r["runtime"] == BASELINE
+            ),
+            None,
+        )
+        out = []
+        for row in self.rows:
+            row = dict(row)
+            base = self.baseline(row["batch"], row["seq"])
+            ok = row["status"] == "ok" and base is not None
+            row["speedup"] = row["seq_per_s"] / base["seq_per_s"] if ok else None
+            f1 = row.get("f1")
+            row["f1_retention"] = f1 / teacher_f1 if f1 is not None and teacher_f1 else None
+            out.append(row)
+        return out
+
+    # ---- writing -------------------------------------------------------
+    def document(self) -> dict[str, Any]:
+        return {
+            "machine": self.machine,
+            "gemm_peaks": self.peaks,
+            "config": self.config.model_dump(mode="json"),
+            "interrupted": self.interrupted,
+            "rows": self.finished_rows(),
+            "end_to_end": self.e2e,
+            "serving": self.serving,
+        }
+
+    def _write_json(self) -> Path:
+        out = Path(self.config.out)
+        out.mkdir(parents=True, exist_ok=True)
+        path = out / "results.json"
+        tmp = path.with_suffix(".json.partial")
+        tmp.write_text(json.dumps(self.document(), indent=2, default=str))
+        tmp.replace(path)
+        return path
+
+    def write(self) -> list[Path]:
+        """results.json, report.md and the plots; returns the written paths."""
+        from biolite.benchmarks.plots import write_plots
+        from biolite.benchmarks.report import write_report
+
+        doc = self.document()
+        paths = [self._write_json()]
+        paths += write_plots(doc, Path(self.config.out))
+        paths.append(write_report(doc, Path(self.config.out), [p.name for p in paths[1:]]))
+        return paths
+
+
+def _model_fields(model: BenchModel) -> dict[str, Any]:
+    return {
+        "model": model.name,
+        "display": model.display,
+        "source": model.source,
+        "params": model.params,
+    }

@@ -1,0 +1,140 @@
+"""Runtimes under benchmark, one row each in ``RUNNERS``: name -> builder(model, ctx).
+
+Every runner is a real biolite ``Runtime`` (so the same object can be scored for
+accuracy through the NER pipeline) plus the file whose size is reported.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from biolite.benchmarks.models import BenchModel
+
+from biolite.runtimes import Runtime
+
+
+@dataclass
+class Runner:
+    """A loaded runtime, its precision family and the model file it runs."""
+
+    name: str
+    runtime: Runtime
+    file: Path
+    int8: bool = False
+
+    @property
+    def size_mb(self) -> float:
+        return self.file.stat().st_size / 1e6
+
+
+@dataclass
+class Context:
+    """Settings every runner needs."""
+
+    threads: int
+    calibration: Callable[[], Iterator[dict[str, np.ndarray]]]
+
+
+def _fp32_onnx(model: BenchModel) -> Path:
+    def build(tmp: Path) -> None:
+        from biolite.export.onnx import convert
+
+        work = Path(tempfile.mkdtemp(dir=model.folder))
+        try:
+            convert(model.checkpoint, work, "ner")
+            shutil.move(work / "model.onnx", tmp)
+            shutil.copy(work / "config.json", model.folder / "config.json")
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+    return model.variant("model.onnx", build)
+
+
+def _optimized(model: BenchModel) -> Path:
+    from biolite.export.optimize import optimize
+    from transformers import AutoConfig
+
+    src = _fp32_onnx(model)
+    config = AutoConfig.from_pretrained(model.checkpoint)
+    return model.variant("model.optimized.onnx", lambda tmp: optimize(src, tmp, config))
+
+
+def _ort(model: BenchModel, ctx: Context, file: Path, name: str, int8: bool = False) -> Runner:
+    from biolite.runtimes.onnx import OnnxRuntime
+
+    runtime = OnnxRuntime(model.folder, "ner", threads=ctx.threads, verify=False, file=file)
+    return Runner(name, runtime, file, int8)
+
+
+def pytorch_fp32(model: BenchModel, ctx: Context) -> Runner:
+    from biolite.runtimes.torch import TorchRuntime
+
+    runtime = TorchRuntime(model.checkpoint, "ner", threads=ctx.threads)
+    return Runner("pytorch-fp32", runtime, model.checkpoint / "model.safetensors")
+
+
+def ort_fp32(model: BenchModel, ctx: Context) -> Runner:
+    return _ort(model, ctx, _fp32_onnx(model), "ort-fp32")
+
+
+def ort_fp32_opt(model: BenchModel, ctx: Context) -> Runner:
+    return _ort(model, ctx, _optimized(model), "ort-fp32-opt")
+
+
+def ort_int8_dynamic(model: BenchModel, ctx: Context) -> Runner:
+    from biolite.export.quantize import quantize_dynamic_int8
+
+    src = _optimized(model)
+    file = model.variant(
+        "model.int8-dynamic.onnx", lambda tmp: quantize_dynamic_int8(src, tmp, fused=True)
+    )
+    return _ort(model, ctx, file, "ort-int8-dynamic", int8=True)
+
+
+def ort_int8_static(model: BenchModel, ctx: Context) -> Runner:
+    from biolite.export.quantize import quantize_static_int8
+
+    src = _fp32_onnx(model)
+    file = model.variant(
+        "model.int8-static.onnx", lambda tmp: quantize_static_int8(src, tmp, ctx.calibration())
+    )
+    return _ort(model, ctx, file, "ort-int8-static", int8=True)
+
+
+def ort_cuda_fp16(model: BenchModel, ctx: Context) -> Runner:
+    from biolite.export.fp16 import to_fp16
+
+    from biolite.runtimes.onnx import OnnxRuntime
+
+    src = _fp32_onnx(model)
+    file = model.variant("model.fp16.onnx", lambda tmp: to_fp16(src, tmp))
+    runtime = OnnxRuntime(model.folder, "ner", device="cuda", verify=False, file=file)
+    return Runner("ort-cuda-fp16", runtime, file)
+
+
+def ort_tensorrt(model: BenchModel, ctx: Context) -> Runner:
+    from biolite.runtimes.onnx import OnnxRuntime
+
+    file = _fp32_onnx(model)
+    runtime = OnnxRuntime(model.folder, "ner", device="tensorrt", verify=False, file=file)
+    return Runner("ort-tensorrt", runtime, file)
+
+
+#: runtime name -> builder; the GPU rows fail with a reason where there is no GPU
+RUNNERS: dict[str, Callable[[BenchModel, Context], Runner]] = {
+    "pytorch-fp32": pytorch_fp32,
+    "ort-fp32": ort_fp32,
+    "ort-fp32-opt": ort_fp32_opt,
+    "ort-int8-dynamic": ort_int8_dynamic,
+    "ort-int8-static": ort_int8_static,
+    "ort-cuda-fp16": ort_cuda_fp16,
+    "ort-tensorrt": ort_tensorrt,
+}
+CPU_RUNNERS = ["pytorch-fp32", "ort-fp32", "ort-fp32-opt", "ort-int8-dynamic", "ort-int8-static"]
+GPU_RUNNERS = ["ort-cuda-fp16", "ort-tensorrt"]
+BASELINE = "pytorch-fp32"
