@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from biolite.benchmarks.runners import CPU_RUNNERS
 from pydantic import BaseModel, ConfigDict, Field
 
-from biolite.registry import REGISTRY
+from biolite.benchmarks.runners import CPU_RUNNERS
+from biolite.registry import REGISTRY, TEACHER
 
 DEFAULT_SHAPES = [(1, 64), (1, 128), (8, 128), (32, 128), (32, 256)]
 QUICK_MODELS = ["biobert", "distilbiobert", "tinybiobert"]
@@ -26,6 +26,7 @@ class BenchConfig(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     out: Path
+    baseline: str = Field(TEACHER, description="model whose PyTorch fp32 rows are the 1.0x")
     models: list[str] = Field(default_factory=lambda: list(REGISTRY))
     runtimes: list[str] = Field(default_factory=lambda: list(CPU_RUNNERS))
     shapes: list[tuple[int, int]] = Field(default_factory=lambda: list(DEFAULT_SHAPES))

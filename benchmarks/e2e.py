@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from biolite.benchmarks.config import BenchConfig
-
 from biolite.data.conll import Sentence
 
 
@@ -56,7 +55,6 @@ def end_to_end(config: BenchConfig) -> dict[str, Any]:
 def _biolite(config: BenchConfig):
     from biolite.export import ExportSpec, export, verify_manifest
     from biolite.export.manifest import IntegrityError
-
     from biolite.pipelines import pipeline
 
     out = Path(config.cache) / f"e2e-{Path(config.e2e_model).name}"

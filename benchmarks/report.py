@@ -131,7 +131,8 @@ def write_report(doc: dict[str, Any], out: Path, plots: list[str]) -> Path:
     if doc.get("interrupted"):
         parts.append("\n**This run was interrupted; the tables hold the finished rows.**")
     parts.append(
-        "\nSpeed-up: throughput relative to the BioBERT teacher in PyTorch fp32, same "
+        f"\nBaseline (1.00x): `{doc.get('baseline')}` in PyTorch fp32. "
+        "Speed-up: throughput relative to the baseline, same "
         "shape, same run. `(arch. only)`: exact architecture with random weights "
         "(speed only, no accuracy). % of peak: achieved GFLOP/s over the GEMM peak "
         "measured at the start of the run (int8 peak for INT8 rows).\n"

@@ -15,7 +15,6 @@ from biolite.benchmarks.config import BenchConfig
 from biolite.benchmarks.measure import Timing
 from biolite.benchmarks.models import BenchModel
 from biolite.benchmarks.runners import BASELINE, Runner
-
 from biolite.registry import TEACHER
 
 
@@ -28,6 +27,7 @@ class Results:
         self.e2e: dict[str, Any] | None = None
         self.serving: dict[str, Any] | None = None
         self.interrupted = False
+        self.baseline_model = TEACHER
 
     # ---- collecting ----------------------------------------------------
     def add(
@@ -91,10 +91,10 @@ class Results:
 
     # ---- derived -------------------------------------------------------
     def baseline(self, batch: int, seq: int) -> dict[str, Any] | None:
-        """The teacher's PyTorch fp32 row for this shape (``None`` if it failed)."""
+        """The baseline's PyTorch fp32 row for this shape (``None`` if it failed)."""
         for row in self.rows:
             if (row["model"], row["runtime"], row["batch"], row["seq"], row["status"]) == (
-                TEACHER,
+                self.baseline_model,
                 BASELINE,
                 batch,
                 seq,
@@ -109,7 +109,9 @@ class Results:
             (
                 r["f1"]
                 for r in self.rows
-                if r["model"] == TEACHER and r.get("f1") is not None and r["runtime"] == BASELINE
+                if r["model"] == self.baseline_model
+                and r.get("f1") is not None
+                and r["runtime"] == BASELINE
             ),
             None,
         )
@@ -127,6 +129,7 @@ class Results:
     # ---- writing -------------------------------------------------------
     def document(self) -> dict[str, Any]:
         return {
+            "baseline": self.baseline_model,
             "machine": self.machine,
             "gemm_peaks": self.peaks,
             "config": self.config.model_dump(mode="json"),

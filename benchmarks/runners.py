@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from biolite.benchmarks.models import BenchModel
 
+from biolite.benchmarks.models import BenchModel
 from biolite.runtimes import Runtime
 
 
@@ -56,8 +56,9 @@ def _fp32_onnx(model: BenchModel) -> Path:
 
 
 def _optimized(model: BenchModel) -> Path:
-    from biolite.export.optimize import optimize
     from transformers import AutoConfig
+
+    from biolite.export.optimize import optimize
 
     src = _fp32_onnx(model)
     config = AutoConfig.from_pretrained(model.checkpoint)
@@ -108,7 +109,6 @@ def ort_int8_static(model: BenchModel, ctx: Context) -> Runner:
 
 def ort_cuda_fp16(model: BenchModel, ctx: Context) -> Runner:
     from biolite.export.fp16 import to_fp16
-
     from biolite.runtimes.onnx import OnnxRuntime
 
     src = _fp32_onnx(model)

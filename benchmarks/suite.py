@@ -15,14 +15,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
+
 from biolite.benchmarks.config import BenchConfig
 from biolite.benchmarks.machine import fp32_gemm_peak, int8_gemm_peak, machine_info
 from biolite.benchmarks.measure import measure, random_feed
 from biolite.benchmarks.models import BenchModel, prepare
 from biolite.benchmarks.results import Results
 from biolite.benchmarks.runners import BASELINE, RUNNERS, Context, Runner
-
-from biolite.registry import TEACHER
 
 
 def run_suite(config: BenchConfig, progress: bool = True) -> Results:
@@ -67,14 +66,14 @@ def _peaks(config: BenchConfig) -> dict[str, float]:
 
 
 def _plan(config: BenchConfig) -> list[tuple[str, list[str]]]:
-    """Models with their runtimes; the teacher's PyTorch fp32 baseline always comes first."""
+    """Models with their runtimes; the baseline's PyTorch fp32 rows always come first."""
     plan = [(name, list(config.runtimes)) for name in config.models]
-    teacher = [p for p in plan if p[0] == TEACHER]
-    if not teacher:
-        teacher = [(TEACHER, [BASELINE])]
-    elif BASELINE not in teacher[0][1]:
-        teacher[0][1].insert(0, BASELINE)
-    return teacher + [p for p in plan if p[0] != TEACHER]
+    first = [p for p in plan if p[0] == config.baseline]
+    if not first:
+        first = [(config.baseline, [BASELINE])]
+    elif BASELINE not in first[0][1]:
+        first[0][1].insert(0, BASELINE)
+    return first + [p for p in plan if p[0] != config.baseline]
 
 
 def _bench_model(
@@ -87,6 +86,8 @@ def _bench_model(
             results.fail(name, runtime, config.shapes, f"model unavailable: {exc}")
             bar.update(len(config.shapes))
         return
+    if name == config.baseline:
+        results.baseline_model = model.name
     ctx = Context(config.threads, lambda: _calibration(model, config))
     for runtime in runtimes:
         bar.set_postfix_str(f"{model.display} / {runtime}")
@@ -135,8 +136,9 @@ def _accuracy(config: BenchConfig, model: BenchModel, runner: Runner) -> float |
 def _calibration(model: BenchModel, config: BenchConfig) -> Iterator[dict[str, np.ndarray]]:
     """Real text when the model has a tokenizer and a corpus is given, else random ids."""
     if config.corpus and (model.checkpoint / "tokenizer.json").is_file():
-        from biolite.export.calibration import calibration_feeds, calibration_texts
         from transformers import AutoTokenizer
+
+        from biolite.export.calibration import calibration_feeds, calibration_texts
 
         tokenizer = AutoTokenizer.from_pretrained(model.checkpoint)
         return calibration_feeds(tokenizer, calibration_texts(config.corpus, 64))

@@ -15,10 +15,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from biolite.errors import ExportError
 from biolite.export.manifest import sha256, write_manifest
 from biolite.export.spec import ArtifactCheck, ExportReport, ExportSpec
-
-from biolite.errors import ExportError
 from biolite.runtimes.onnx import ONNX_FILES
 from biolite.staging import staged_output
 
@@ -125,8 +124,9 @@ class _Job:
 
     # ---- steps ---------------------------------------------------------
     def _onnx(self) -> None:
-        from biolite.export.onnx import convert
         from transformers import AutoConfig, AutoTokenizer
+
+        from biolite.export.onnx import convert
 
         convert(self.source, self.stage, self.spec.task, self.spec.opset)
         self.config = AutoConfig.from_pretrained(self.stage)

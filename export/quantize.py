@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
 from biolite.export.isa import int8_isa, reduce_range
 
 DYNAMIC_OPS = ["MatMul", "Attention", "Gemm"]

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
 from biolite.export.spec import ArtifactCheck
 
 SENTENCES = [

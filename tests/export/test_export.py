@@ -3,6 +3,10 @@ import shutil
 
 import numpy as np
 import pytest
+
+import biolite
+from biolite.cli.main import main
+from biolite.errors import ExportError
 from biolite.export import (
     AccuracyGateError,
     ExportSpec,
@@ -12,10 +16,6 @@ from biolite.export import (
     verify_manifest,
 )
 from biolite.export.manifest import MANIFEST, sha256
-
-import biolite
-from biolite.cli.main import main
-from biolite.errors import ExportError
 
 TEXTS = [
     "Ataxia telangiectasia and colorectal cancer were seen in BRCA1 carriers.",

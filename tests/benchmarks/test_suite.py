@@ -1,0 +1,166 @@
+import json
+
+import pytest
+
+from biolite.benchmarks.config import BenchConfig
+from biolite.benchmarks.e2e import tags_from_spans
+from biolite.benchmarks.models import ARCH_ONLY
+from biolite.benchmarks.suite import run_suite
+from biolite.cli.main import main
+
+COLUMNS = {
+    "model",
+    "display",
+    "source",
+    "runtime",
+    "batch",
+    "seq",
+    "status",
+    "p50_ms",
+    "p95_ms",
+    "p99_ms",
+    "seq_per_s",
+    "tokens_per_s",
+    "peak_rss_mb",
+    "size_mb",
+    "params",
+    "gflop_per_seq",
+    "achieved_gflops",
+    "pct_of_peak",
+    "speedup",
+    "f1",
+    "f1_retention",
+}
+
+
+@pytest.fixture(scope="module")
+def run(trained_ner_dir, data_dir, tmp_path_factory):
+    """A few-second run: a fine-tuned tiny checkpoint as baseline, TinyBioBERT arch-only."""
+    out = tmp_path_factory.mktemp("bench")
+    config = BenchConfig(
+        out=out / "report",
+        cache=out / "cache",
+        baseline=str(trained_ner_dir),
+        models=[str(trained_ner_dir), "tinybiobert"],
+        runtimes=["pytorch-fp32", "ort-fp32", "ort-int8-dynamic", "ort-cuda-fp16"],
+        shapes=[(1, 16), (2, 32)],
+        budget_s=0.05,
+        threads=1,
+        eval_data=data_dir / "NCBI-disease",
+        eval_split="devel",
+        max_eval_sentences=100,
+    )
+    return config, run_suite(config, progress=False)
+
+
+def test_the_run_writes_results_json_report_md_and_plots(run):
+    config, _ = run
+    for name in ("results.json", "report.md", "throughput_vs_size.png", "latency_vs_f1.png"):
+        assert (config.out / name).stat().st_size > 0, name
+    doc = json.loads((config.out / "results.json").read_text())
+    assert doc["machine"]["threads"] == 1 and doc["machine"]["versions"]["onnxruntime"]
+    assert doc["gemm_peaks"]["fp32_gflops"] > 0 and doc["gemm_peaks"]["int8_gops"] > 0
+    ok = [r for r in doc["rows"] if r["status"] == "ok"]
+    assert len(ok) == 2 * 3 * 2  # two models, three CPU runtimes, two shapes
+    assert all(set(r) >= COLUMNS for r in ok)
+
+
+def test_speedups_are_relative_to_the_baselines_pytorch_row_of_the_same_shape(run):
+    _, results = run
+    rows = results.finished_rows()
+    for row in (r for r in rows if r["status"] == "ok"):
+        base = next(
+            r
+            for r in rows
+            if r["model"] == results.baseline_model
+            and r["runtime"] == "pytorch-fp32"
+            and (r["batch"], r["seq"]) == (row["batch"], row["seq"])
+        )
+        assert row["speedup"] == pytest.approx(row["seq_per_s"] / base["seq_per_s"])
+    assert {
+        r["speedup"]
+        for r in rows
+        if r["model"] == results.baseline_model and r["runtime"] == "pytorch-fp32"
+    } == {1.0}
+
+
+def test_random_weight_models_are_labelled_architecture_only_and_have_no_accuracy(run):
+    config, results = run
+    arch = [r for r in results.rows if r["model"] == "tinybiobert" and r["status"] == "ok"]
+    assert arch and all(r["source"] == ARCH_ONLY and r["f1"] is None for r in arch)
+    assert "TinyBioBERT (arch. only)" in (config.out / "report.md").read_text()
+    assert arch[0]["params"] == 13_874_136
+
+
+def test_fine_tuned_models_get_f1_per_runtime(run):
+    _, results = run
+    scored = [r for r in results.finished_rows() if r.get("f1") is not None]
+    assert {r["runtime"] for r in scored} == {"pytorch-fp32", "ort-fp32", "ort-int8-dynamic"}
+    torch_f1 = next(r["f1"] for r in scored if r["runtime"] == "pytorch-fp32")
+    onnx_f1 = next(r["f1"] for r in scored if r["runtime"] == "ort-fp32")
+    assert onnx_f1 == pytest.approx(torch_f1, abs=1e-6)
+    assert all(r["f1_retention"] is not None for r in scored)
+
+
+def test_a_runtime_that_cannot_run_becomes_a_row_with_the_reason(run):
+    import onnxruntime
+
+    if "CUDAExecutionProvider" in onnxruntime.get_available_providers():
+        pytest.skip("this machine has CUDA")
+    _, results = run
+    failed = [r for r in results.rows if r["runtime"] == "ort-cuda-fp16"]
+    assert len(failed) == 2 * 2
+    assert all(
+        r["status"].startswith("failed: RuntimeFailure") and "CUDA" in r["status"] for r in failed
+    )
+
+
+def test_an_unknown_model_becomes_rows_with_the_reason(tmp_path, trained_ner_dir):
+    config = BenchConfig(
+        out=tmp_path / "r",
+        cache=tmp_path / "c",
+        baseline=str(trained_ner_dir),
+        models=["gigabiobert"],
+        runtimes=["ort-fp32"],
+        shapes=[(1, 8)],
+        budget_s=0.01,
+        measure_peaks=False,
+    )
+    results = run_suite(config, progress=False)
+    bad = [r for r in results.rows if r["model"] == "gigabiobert"]
+    assert bad and bad[0]["status"].startswith("failed: model unavailable")
+    assert (tmp_path / "r" / "report.md").is_file()
+
+
+def test_report_has_one_table_per_shape_and_states_the_targets(run):
+    config, _ = run
+    text = (config.out / "report.md").read_text()
+    assert "### batch 1 x sequence 16" in text and "### batch 2 x sequence 32" in text
+    assert "TinyBioBERT INT8 >= 25x" in text and "not measured in this run" in text
+
+
+def test_quick_config_is_small():
+    quick = BenchConfig.quick(out="x")
+    assert quick.models == ["biobert", "distilbiobert", "tinybiobert"]
+    assert len(quick.shapes) == 1 and len(quick.runtimes) == 3
+
+
+def test_word_tags_from_character_spans():
+    tokens = ["Ataxia", "telangiectasia", "and", "colon", "cancer", "."]
+    entities = [
+        {"entity_group": "Disease", "start": 0, "end": 21},
+        {"entity_group": "Disease", "start": 26, "end": 38},
+    ]
+    assert tags_from_spans(tokens, entities) == [
+        "B-Disease",
+        "I-Disease",
+        "O",
+        "B-Disease",
+        "I-Disease",
+        "O",
+    ]
+
+
+def test_bench_cli_rejects_an_unknown_runtime(capsys):
+    assert main(["bench", "--runtimes", "tensorflow"]) == 2
+    assert "ort-int8-dynamic" in capsys.readouterr().err
