@@ -121,12 +121,17 @@ def pipeline(
     ``model`` is a fine-tuned checkpoint directory, a ``biolite export``
     directory, a registry name or a hub id; ``None`` uses ``BIOLITE_NER_MODEL``.
     ``runtime`` is ``"torch"`` or ``"onnx"`` (default: ``onnx`` for export
-    directories, else ``torch``). Task options: ``max_length`` (512), ``stride``
+    directories, else ``torch``), or ``"triton"`` with ``url`` and ``model_name``
+    (a served pipeline; ``model`` is then unused). Task options: ``max_length`` (512), ``stride``
     (128), ``aggregation`` (``first`` | ``average`` | ``max``); the rest go to the
     runtime (e.g. ``precision="fp32"``, ``threads=2``).
     """
     if task not in PIPELINES:
         raise UnknownNameError("task", task, list(PIPELINES))
+    if runtime == "triton":
+        from biolite.serving.client import TritonNerPipeline
+
+        return TritonNerPipeline(batch_size=batch_size, **options)
     path = resolve_model(model, task)
     runtime = runtime or ("onnx" if is_onnx_dir(path) else "torch")
     task_options = {k: options.pop(k) for k in _TASK_OPTIONS if k in options}

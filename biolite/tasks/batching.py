@@ -26,17 +26,29 @@ def make_batches(
     batch_size: int,
     pad_id: int,
     with_token_types: bool = True,
+    pad_multiple: int = 1,
+    max_width: int | None = None,
 ) -> Iterator[Batch]:
-    """Yield length-sorted, padded batches of ``sequences`` (lists of token ids)."""
+    """Yield length-sorted, padded batches of ``sequences`` (lists of token ids).
+
+    ``pad_multiple`` rounds each batch's length up (e.g. 64), so that batches from
+    different requests share shapes and a server's dynamic batcher can merge them;
+    ``max_width`` caps that rounding (the model's maximum length).
+    """
     order = sorted(range(len(sequences)), key=lambda i: len(sequences[i]), reverse=True)
     for lo in range(0, len(order), batch_size):
         indices = order[lo : lo + batch_size]
-        yield _pad([sequences[i] for i in indices], indices, pad_id, with_token_types)
+        rows = [sequences[i] for i in indices]
+        width = -(-max(len(r) for r in rows) // pad_multiple) * pad_multiple
+        width = max(min(width, max_width or width), max(len(r) for r in rows))
+        yield _pad(rows, indices, pad_id, with_token_types, width)
 
 
-def _pad(rows: list[list[int]], indices: list[int], pad_id: int, with_types: bool) -> Batch:
+def _pad(
+    rows: list[list[int]], indices: list[int], pad_id: int, with_types: bool, width: int
+) -> Batch:
     lengths = [len(r) for r in rows]
-    ids = np.full((len(rows), max(lengths)), pad_id, dtype=np.int64)
+    ids = np.full((len(rows), width), pad_id, dtype=np.int64)
     mask = np.zeros_like(ids)
     for i, row in enumerate(rows):
         ids[i, : len(row)] = row

@@ -1,0 +1,160 @@
+"""``biolite serve build`` and ``biolite serve start``: Triton model repository and server."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+from pathlib import Path
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "serve",
+        help="build a Triton model repository or start a server",
+        description="Serve NER (and RE) pipelines with Triton Inference Server.",
+    )
+    cmds = p.add_subparsers(dest="serve_command", metavar="ACTION", required=True)
+    _build_parser(cmds)
+    _start_parser(cmds)
+
+
+def _build_parser(cmds: argparse._SubParsersAction) -> None:
+    b = cmds.add_parser(
+        "build",
+        help="add a pipeline to a model repository",
+        description="Add a pipeline built from a `biolite export` directory to a Triton model "
+        "repository: an entry model NAME (text in, JSON entities out) and its model step "
+        "NAME_model, both with dynamic batching. Run it once per pipeline to put NER and RE "
+        "in one repository.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    b.add_argument("--model", required=True, type=Path, help="a `biolite export` directory")
+    b.add_argument("--task", default="ner", choices=["ner", "re"], help="the pipeline's task")
+    b.add_argument("--name", default=None, help="model name in the repository (default: task)")
+    b.add_argument("--repo", required=True, type=Path, help="model repository folder")
+    b.add_argument(
+        "--backend",
+        default="python",
+        choices=["python", "onnxruntime", "tensorrt"],
+        help="model step: python (onnxruntime in the python backend; works with the "
+        "pip-installed server), onnxruntime (native backend, NGC container), "
+        "tensorrt (model.plan engine)",
+    )
+    b.add_argument(
+        "--kind",
+        default="cpu",
+        choices=["cpu", "gpu"],
+        help="instance kind; gpu adds the TensorRT accelerator to onnxruntime",
+    )
+    b.add_argument("--instances", type=int, default=1, help="instances per model")
+    b.add_argument(
+        "--max-batch-size", type=int, default=32, help="largest batch the dynamic batcher forms"
+    )
+    b.add_argument(
+        "--max-queue-delay-us",
+        type=int,
+        default=2000,
+        help="how long the batcher waits to fill a batch (microseconds)",
+    )
+    b.add_argument(
+        "--max-queue-size",
+        type=int,
+        default=256,
+        help="requests queued before new ones are rejected (0: unbounded)",
+    )
+    b.add_argument(
+        "--max-chars",
+        type=int,
+        default=200_000,
+        help="longest document a request may carry, in characters",
+    )
+    b.add_argument(
+        "--precision",
+        default="auto",
+        choices=["auto", "fp32", "int8", "fp16"],
+        help="ONNX file for the model step (auto: INT8 on CPU, fp32 on GPU)",
+    )
+    b.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="onnxruntime threads per python-step instance (default: cores/instances)",
+    )
+    b.add_argument("--overwrite", action="store_true", help="replace models of the same name")
+    b.set_defaults(func=run_build)
+
+
+def _start_parser(cmds: argparse._SubParsersAction) -> None:
+    s = cmds.add_parser(
+        "start",
+        help="run tritonserver on a model repository",
+        description="Start tritonserver (the one on PATH, else the nvidia-pytriton wheel's "
+        "binary), wait until it is ready and keep it running until Ctrl-C / SIGTERM.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    s.add_argument("--repo", required=True, type=Path, help="model repository folder")
+    s.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to bind (0.0.0.0 exposes the server to the network)",
+    )
+    s.add_argument("--http-port", type=int, default=8000, help="HTTP/REST port")
+    s.add_argument("--grpc-port", type=int, default=8001, help="gRPC port")
+    s.add_argument("--metrics-port", type=int, default=8002, help="Prometheus metrics port")
+    s.add_argument("--log-file", type=Path, default=None, help="server log (default: a temp file)")
+    s.add_argument(
+        "--startup-timeout", type=float, default=120, help="seconds to wait for readiness"
+    )
+    s.set_defaults(func=run_start)
+
+
+def run_build(args: argparse.Namespace) -> int:
+    from biolite.serving.repository import PipelineBuild, build_repository
+
+    build = PipelineBuild(
+        export_dir=args.model,
+        task=args.task,
+        name=args.name,
+        backend=args.backend,
+        kind=args.kind,
+        instances=args.instances,
+        max_batch_size=args.max_batch_size,
+        max_queue_delay_us=args.max_queue_delay_us,
+        max_queue_size=args.max_queue_size,
+        max_chars=args.max_chars,
+        precision=args.precision,
+        threads=args.threads,
+    )
+    for folder in build_repository(args.repo, [build], overwrite=args.overwrite):
+        print(f"wrote {folder}")
+    print(f"start it with: biolite serve start --repo {args.repo}")
+    return 0
+
+
+def run_start(args: argparse.Namespace) -> int:
+    from biolite.serving.launcher import TritonServer
+
+    server = TritonServer(
+        args.repo,
+        host=args.host,
+        http_port=args.http_port,
+        grpc_port=args.grpc_port,
+        metrics_port=args.metrics_port,
+        startup_timeout=args.startup_timeout,
+        log_file=args.log_file,
+    )
+    server.start()
+    print(
+        f"ready: HTTP {server.http_url}  gRPC {server.grpc_url}  metrics {server.metrics_url}"
+        f"\nlog: {server.log_file}  (Ctrl-C to stop)",
+        flush=True,
+    )
+
+    def forward(signum, _frame):
+        server.stop()
+
+    signal.signal(signal.SIGTERM, forward)
+    signal.signal(signal.SIGINT, forward)
+    code = server.wait()
+    print(f"tritonserver exited ({code})")
+    return 0 if code in (0, -signal.SIGTERM) else 1

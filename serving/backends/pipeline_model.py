@@ -1,0 +1,62 @@
+"""Entry model of a served pipeline (python backend, BLS): TEXT in, ENTITIES JSON out.
+
+Triton hands over every queued request at once (dynamic batching); their
+documents are tokenised together, the windows go to the model step
+(``<name>_model``) through BLS requests, and each request gets its own response —
+or its own error, so one bad document never fails the others.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from biolite.serving.backends.params import model_parameters
+
+
+class TritonPythonModel:
+    """The class Triton's python backend instantiates."""
+
+    def initialize(self, args: dict[str, Any]) -> None:
+        import triton_python_backend_utils as pb
+
+        from biolite.serving.loading import load_served
+
+        self.pb = pb
+        params, folder = model_parameters(args)
+        self.step = params["model_step"]
+        self.input_names = params["model_inputs"].split(",")
+        self.served = load_served(folder, params, self._infer)
+
+    def _infer(self, inputs: dict[str, np.ndarray]) -> np.ndarray:
+        pb = self.pb
+        tensors = [pb.Tensor(name, inputs[name]) for name in self.input_names]
+        request = pb.InferenceRequest(
+            model_name=self.step, requested_output_names=["logits"], inputs=tensors
+        )
+        response = request.exec()
+        if response.has_error():
+            raise RuntimeError(f"model step {self.step} failed: {response.error().message()}")
+        return pb.get_output_tensor_by_name(response, "logits").as_numpy()
+
+    def execute(self, requests: list[Any]) -> list[Any]:
+        pb = self.pb
+        documents, spans = [], []
+        for request in requests:
+            texts = pb.get_input_tensor_by_name(request, "TEXT").as_numpy().reshape(-1)
+            spans.append((len(documents), len(documents) + len(texts)))
+            documents.extend(texts.tolist())
+        try:
+            results = self.served.handle(documents)
+        except Exception as exc:  # the model step failed: every request of this batch fails
+            return [pb.InferenceResponse(error=pb.TritonError(f"biolite: {exc}")) for _ in spans]
+        return [self._response(results[lo:hi]) for lo, hi in spans]
+
+    def _response(self, results: list[Any]) -> Any:
+        pb = self.pb
+        errors = [r for r in results if isinstance(r, Exception)]
+        if errors:
+            return pb.InferenceResponse(error=pb.TritonError(f"biolite: {errors[0]}"))
+        out = np.array([r.encode("utf-8") for r in results], dtype=object).reshape(-1, 1)
+        return pb.InferenceResponse(output_tensors=[pb.Tensor("ENTITIES", out)])

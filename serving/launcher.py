@@ -1,0 +1,234 @@
+"""Run a real ``tritonserver``: the one on PATH (NGC container) or the binary inside
+the ``nvidia-pytriton`` wheel (CPU, python backend only).
+
+For the wheel's binary it prepares what ENVIRONMENT.md found necessary: a
+backend folder holding the wheel's python backend plus the stub for the running
+Python, the interpreter's and the wheel's libraries on ``LD_LIBRARY_PATH``, this
+environment's ``bin/`` first on ``PATH`` (so models import this environment's
+packages) and numpy < 2. ``TritonServer`` waits for ``/v2/health/ready`` and
+stops the process cleanly; it binds to 127.0.0.1 unless told otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from biolite.errors import BioliteError, MissingDependencyError
+
+
+class ServerError(BioliteError, RuntimeError):
+    """The Triton server could not start, or stopped unexpectedly."""
+
+
+@dataclass(frozen=True)
+class Binary:
+    """A ``tritonserver`` executable and the backend folder it should use."""
+
+    path: Path
+    backends: Path | None  # None: the binary's own default (NGC container)
+    wheel: Path | None
+
+
+def _pytriton_root() -> Path | None:
+    import importlib.util
+
+    spec = importlib.util.find_spec("pytriton")
+    return Path(spec.origin).parent if spec and spec.origin else None
+
+
+def find_tritonserver(cache: Path | None = None) -> Binary:
+    """The server on PATH, else the nvidia-pytriton wheel's binary with prepared backends."""
+    on_path = shutil.which("tritonserver")
+    if on_path:
+        return Binary(Path(on_path), None, None)
+    root = _pytriton_root()
+    if root is None or not (root / "tritonserver" / "bin" / "tritonserver").is_file():
+        raise MissingDependencyError("nvidia-pytriton", "serving", "a local Triton server")
+    return Binary(
+        root / "tritonserver" / "bin" / "tritonserver", prepare_backends(root, cache), root
+    )
+
+
+def prepare_backends(root: Path, cache: Path | None = None) -> Path:
+    """A backend folder: the wheel's python backend plus this Python's stub."""
+    version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    stub = root / "tritonserver" / "python_backend_stubs" / version / "triton_python_backend_stub"
+    if not stub.is_file():
+        raise ServerError(f"nvidia-pytriton has no python backend stub for Python {version}")
+    cache = cache or Path(tempfile.gettempdir()) / f"biolite-triton-backends-{os.getuid()}"
+    target = cache / version
+    python = target / "python"
+    if not (python / "triton_python_backend_stub").is_file():
+        staging = Path(tempfile.mkdtemp(dir=cache if cache.exists() else None))
+        shutil.copytree(root / "tritonserver" / "backends" / "python", staging / "python")
+        shutil.copy2(stub, staging / "python" / "triton_python_backend_stub")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(target, ignore_errors=True)
+        os.replace(staging, target)
+    return target
+
+
+def server_environment(binary: Binary) -> dict[str, str]:
+    """Environment for the server and its python-backend stubs."""
+    import numpy
+
+    if int(numpy.__version__.split(".")[0]) >= 2:
+        raise ServerError(
+            f"the Triton python backend needs numpy < 2, this environment has "
+            f"{numpy.__version__}: pip install 'numpy<2'"
+        )
+    env = dict(os.environ)
+    libs = [sysconfig.get_config_var("LIBDIR") or ""]
+    if binary.wheel is not None:
+        libs.append(str(binary.wheel.parent / "nvidia_pytriton.libs"))
+    env["LD_LIBRARY_PATH"] = os.pathsep.join([*libs, env.get("LD_LIBRARY_PATH", "")]).strip(":")
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    env.setdefault("TOKENIZERS_PARALLELISM", "false")
+    return env
+
+
+def free_port() -> int:
+    """An unused TCP port on 127.0.0.1."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class TritonServer:
+    """A ``tritonserver`` process serving ``repo``; a context manager.
+
+    with TritonServer("repo") as server:
+        ner = biolite.pipeline("ner", runtime="triton", url=server.grpc_url)
+    """
+
+    def __init__(
+        self,
+        repo: str | Path,
+        host: str = "127.0.0.1",
+        http_port: int = 8000,
+        grpc_port: int = 8001,
+        metrics_port: int = 8002,
+        startup_timeout: float = 120,
+        log_file: str | Path | None = None,
+        extra_args: tuple[str, ...] = (),
+    ):
+        self.repo, self.host = Path(repo).resolve(), host
+        self.http_port, self.grpc_port, self.metrics_port = http_port, grpc_port, metrics_port
+        self.startup_timeout, self.extra_args = startup_timeout, extra_args
+        self.log_file = Path(log_file) if log_file else None
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def http_url(self) -> str:
+        return f"http://{self._client_host}:{self.http_port}"
+
+    @property
+    def grpc_url(self) -> str:
+        return f"{self._client_host}:{self.grpc_port}"
+
+    @property
+    def metrics_url(self) -> str:
+        return f"http://{self._client_host}:{self.metrics_port}/metrics"
+
+    @property
+    def _client_host(self) -> str:
+        return "127.0.0.1" if self.host in ("0.0.0.0", "") else self.host
+
+    def command(self, binary: Binary) -> list[str]:
+        """The server's command line."""
+        cmd = [
+            str(binary.path),
+            f"--model-repository={self.repo}",
+            f"--http-address={self.host}",
+            f"--grpc-address={self.host}",
+            f"--metrics-address={self.host}",
+            f"--http-port={self.http_port}",
+            f"--grpc-port={self.grpc_port}",
+            f"--metrics-port={self.metrics_port}",
+            "--strict-readiness=true",
+            "--exit-on-error=true",
+        ]
+        if binary.backends is not None:
+            cmd.append(f"--backend-directory={binary.backends}")
+        return cmd + list(self.extra_args)
+
+    def start(self) -> TritonServer:
+        """Start the process and wait until every model is ready."""
+        if not self.repo.is_dir():
+            raise ServerError(
+                f"model repository {self.repo} does not exist; build it with `biolite serve build`"
+            )
+        binary = find_tritonserver()
+        if self.log_file is None:
+            self.log_file = Path(tempfile.mkstemp(prefix="tritonserver-", suffix=".log")[1])
+        with open(self.log_file, "wb") as log:
+            self.process = subprocess.Popen(
+                self.command(binary),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=server_environment(binary),
+                start_new_session=True,
+            )
+        self._wait_ready()
+        return self
+
+    def is_ready(self) -> bool:
+        """``GET /v2/health/ready`` answered 200."""
+        try:
+            with urllib.request.urlopen(f"{self.http_url}/v2/health/ready", timeout=2) as resp:
+                return resp.status == 200
+        except OSError:
+            return False
+
+    def _wait_ready(self) -> None:
+        deadline = time.monotonic() + self.startup_timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise ServerError(
+                    f"tritonserver exited with {self.process.returncode}:\n{self.log_tail()}"
+                )
+            if self.is_ready():
+                return
+            time.sleep(0.25)
+        self.stop()
+        raise ServerError(
+            f"tritonserver not ready after {self.startup_timeout}s:\n{self.log_tail()}"
+        )
+
+    def log_tail(self, lines: int = 30) -> str:
+        """The last lines of the server log."""
+        if not self.log_file or not self.log_file.is_file():
+            return ""
+        return "\n".join(self.log_file.read_text(errors="replace").splitlines()[-lines:])
+
+    def stop(self, timeout: float = 30) -> None:
+        """SIGTERM, wait for a clean exit, SIGKILL after ``timeout`` seconds."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+    def wait(self) -> int:
+        """Block until the server exits; returns its exit status."""
+        return self.process.wait() if self.process else 0
+
+    def __enter__(self) -> TritonServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
