@@ -19,14 +19,23 @@ GOLDEN = Path(__file__).parent / "golden"
 def step_spec(**overrides) -> TritonModelSpec:
     names = ["input_ids", "attention_mask", "token_type_ids"]
     base = dict(
-        name="ner_model", backend="python",
+        name="ner_model",
+        backend="python",
         inputs=[TensorSpec(name=n, dtype="TYPE_INT64", dims=[-1]) for n in names],
         outputs=[TensorSpec(name="logits", dtype="TYPE_FP32", dims=[-1, 3])],
-        batching=BatchingSpec(max_batch_size=32, preferred=[4, 8, 16, 32, 64],
-                              max_queue_delay_us=2000, max_queue_size=256),
+        batching=BatchingSpec(
+            max_batch_size=32,
+            preferred=[4, 8, 16, 32, 64],
+            max_queue_delay_us=2000,
+            max_queue_size=256,
+        ),
         instances=2,
-        warmup=[WarmupSpec(name="zeros_1x128", inputs=[
-            TensorSpec(name=n, dtype="TYPE_INT64", dims=[128]) for n in names])],
+        warmup=[
+            WarmupSpec(
+                name="zeros_1x128",
+                inputs=[TensorSpec(name=n, dtype="TYPE_INT64", dims=[128]) for n in names],
+            )
+        ],
         parameters={"onnx_file": "model.int8.onnx", "threads": "1"},
     )
     return TritonModelSpec(**{**base, **overrides})
@@ -37,9 +46,14 @@ def test_python_model_step_config_matches_the_golden_file():
 
 
 def test_onnxruntime_gpu_step_config_matches_the_golden_file():
-    spec = step_spec(backend="onnxruntime", platform="onnxruntime_onnx", kind="gpu",
-                     default_model_filename="model.onnx", parameters={},
-                     gpu_accelerator={"precision_mode": "FP16", "trt_engine_cache_enable": "1"})
+    spec = step_spec(
+        backend="onnxruntime",
+        platform="onnxruntime_onnx",
+        kind="gpu",
+        default_model_filename="model.onnx",
+        parameters={},
+        gpu_accelerator={"precision_mode": "FP16", "trt_engine_cache_enable": "1"},
+    )
     assert render(spec) == (GOLDEN / "ner_model_onnxruntime_gpu.pbtxt").read_text()
 
 

@@ -1,0 +1,38 @@
+import json
+
+import pytest
+from transformers import AutoTokenizer
+
+import biolite
+from biolite.errors import InputError
+from biolite.serving.core import Limits, ServedNer
+from biolite.tasks.ner import NerTask
+
+
+@pytest.fixture(scope="module")
+def served_and_local(trained_ner_dir):
+    local = biolite.pipeline("ner", model=trained_ner_dir)
+    tokenizer = AutoTokenizer.from_pretrained(trained_ner_dir)
+    task = NerTask(tokenizer, local.runtime.config.id2label)
+    return ServedNer(
+        task, lambda f: local.runtime.infer(f)["logits"], max_batch=4, limits=Limits(max_chars=5000)
+    ), local
+
+
+def test_served_documents_get_the_local_pipelines_entities(served_and_local):
+    served, local = served_and_local
+    docs = ["Ataxia telangiectasia and colon cancer.", "café 👍 cancer", "BRCA1 " * 300]
+    answers = served.handle([d.encode() for d in docs])
+    for doc, answer in zip(docs, answers):
+        got = [(e["start"], e["end"], e["label"]) for e in json.loads(answer)]
+        assert got == [(e.start, e.end, e.label) for e in local(doc)]
+
+
+def test_each_bad_document_gets_its_own_error_and_the_others_still_succeed(served_and_local):
+    served, _ = served_and_local
+    answers = served.handle([b"fine cancer text", b"", b"\xff\xfe", b"x" * 5001, b"  \n"])
+    assert isinstance(answers[0], str) and json.loads(answers[0]) is not None
+    messages = [str(a) for a in answers[1:]]
+    assert all(isinstance(a, InputError) for a in answers[1:])
+    assert "empty document" in messages[0] and "UTF-8" in messages[1]
+    assert "limit of 5,000" in messages[2] and "empty document" in messages[3]

@@ -1,0 +1,180 @@
+"""A real tritonserver (the nvidia-pytriton wheel's binary) serving a tiny exported model."""
+
+import json
+import threading
+import urllib.request
+
+import numpy as np
+import pytest
+
+import biolite
+from biolite.serving.client import ServingError
+from biolite.serving.launcher import TritonServer, free_port
+from biolite.serving.repository import PipelineBuild, build_repository
+
+pytest.importorskip("pytriton", reason="the serving extra is not installed")
+
+DOCS = [
+    "Ataxia telangiectasia and colorectal cancer were seen in BRCA1 carriers.",
+    "Café-au-lait spots 👨‍👩‍👧 in neurofibromatosis (NF1) and 乳腺癌, cafe\u0301 cancer.",
+    "Duchenne muscular dystrophy and hereditary breast cancer. " * 150,
+]
+
+
+@pytest.fixture(scope="module")
+def server(ner_export, tmp_path_factory):
+    repo = tmp_path_factory.mktemp("repo")
+    build_repository(
+        repo,
+        [
+            PipelineBuild(
+                export_dir=ner_export,
+                max_batch_size=16,
+                max_queue_delay_us=20000,
+                max_chars=300_000,
+                precision="fp32",  # dynamic INT8 scales depend on the batch: compare in fp32
+            )
+        ],
+    )
+    with TritonServer(
+        repo, http_port=free_port(), grpc_port=free_port(), metrics_port=free_port()
+    ) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def local(ner_export):
+    return biolite.pipeline("ner", model=ner_export, precision="fp32")
+
+
+def spans(docs):
+    return [[(e.start, e.end, e.label) for e in d] for d in docs]
+
+
+def get(url):
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.status, response.read().decode()
+
+
+def test_server_is_live_and_ready_and_exports_metrics(server):
+    assert get(f"{server.http_url}/v2/health/live")[0] == 200
+    assert get(f"{server.http_url}/v2/health/ready")[0] == 200
+    assert "nv_inference_request_success" in get(server.metrics_url)[1]
+
+
+def test_it_binds_to_localhost_by_default(server):
+    assert server.host == "127.0.0.1"
+    assert "--http-address=127.0.0.1" in " ".join(server.process.args)
+
+
+@pytest.mark.parametrize("scheme", ["grpc", "http"])
+def test_served_entities_equal_the_in_process_pipeline(server, local, scheme):
+    url = server.grpc_url if scheme == "grpc" else server.http_url
+    served = biolite.pipeline("ner", runtime="triton", url=url, model_name="ner", batch_size=2)
+    answers = served(DOCS)
+    expected = local(DOCS)
+    assert spans(answers) == spans(expected)
+    for got, want in zip(answers, expected):
+        assert np.allclose([e.score for e in got], [e.score for e in want], atol=1e-4)
+    assert served("") == [] and served(DOCS[0]) == answers[0]
+
+
+def _exec_and_request_counts(server, model):
+    text = get(server.metrics_url)[1]
+
+    def value(family):
+        line = next(
+            line
+            for line in text.splitlines()
+            if line.startswith(family) and f'model="{model}"' in line
+        )
+        return float(line.rsplit(" ", 1)[1])
+
+    return value("nv_inference_exec_count"), value("nv_inference_count")
+
+
+def test_concurrent_requests_are_batched_dynamically(server, local):
+    before_exec, before_count = _exec_and_request_counts(server, "ner")
+    served = biolite.pipeline(
+        "ner", runtime="triton", url=server.grpc_url, model_name="ner", batch_size=1, concurrency=16
+    )
+    docs = [f"Patient {i} had colorectal cancer and ataxia telangiectasia." for i in range(48)]
+    assert spans(served(docs)) == spans(local(docs))
+    after_exec, after_count = _exec_and_request_counts(server, "ner")
+    assert after_count - before_count == 48
+    assert after_exec - before_exec < 48  # several requests shared an execution
+
+
+def _raw_infer(server, data, dtype="BYTES", shape=None):
+    import tritonclient.http as http
+
+    client = http.InferenceServerClient(server.http_url.removeprefix("http://"))
+    array = np.array(data, dtype=object if dtype == "BYTES" else np.int32)
+    tensor = http.InferInput("TEXT", list(shape or array.shape), dtype)
+    tensor.set_data_from_numpy(array)
+    return client.infer("ner", [tensor])
+
+
+@pytest.mark.parametrize(
+    ("data", "dtype", "message"),
+    [
+        ([[b""]], "BYTES", "empty document"),
+        ([[b"x" * 1_000_000]], "BYTES", "over this server's limit"),
+        ([[b"caf\xe9 cancer"]], "BYTES", "not valid UTF-8"),
+        ([[1]], "INT32", "data-type"),
+        ([[b"a", b"b"]], "BYTES", "shape"),
+    ],
+)
+def test_a_bad_request_fails_alone_and_the_server_stays_ready(server, data, dtype, message):
+    from tritonclient.utils import InferenceServerException
+
+    with pytest.raises(InferenceServerException, match=message):
+        _raw_infer(server, data, dtype)
+    assert get(f"{server.http_url}/v2/health/ready")[0] == 200
+    answer = _raw_infer(server, [[DOCS[0].encode()]]).as_numpy("ENTITIES")
+    assert json.loads(answer[0, 0])
+
+
+def test_a_bad_document_among_concurrent_good_ones_only_fails_its_request(server):
+    errors, answers = [], []
+
+    def send(doc):
+        try:
+            answers.append(_raw_infer(server, [[doc]]))
+        except Exception as exc:
+            errors.append(exc)
+
+    threads = [
+        threading.Thread(target=send, args=(d,))
+        for d in [DOCS[0].encode()] * 6 + [b"\xff bad"] + [DOCS[0].encode()] * 6
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(errors) == 1 and len(answers) == 12
+
+
+def test_client_errors_name_the_server_and_the_model(server):
+    served = biolite.pipeline("ner", runtime="triton", url=server.grpc_url, model_name="nope")
+    with pytest.raises(ServingError, match=f"Triton at {server.grpc_url}, model 'nope'"):
+        served("cancer")
+
+
+def test_an_unreachable_server_is_retried_then_reported():
+    url = f"127.0.0.1:{free_port()}"
+    served = biolite.pipeline("ner", runtime="triton", url=url, retries=1, backoff=0.01, timeout=2)
+    with pytest.raises(ServingError, match=url):
+        served("cancer")
+
+
+def test_stopping_the_server_ends_the_process(ner_export, tmp_path):
+    repo = tmp_path / "repo"
+    build_repository(repo, [PipelineBuild(export_dir=ner_export)])
+    server = TritonServer(
+        repo, http_port=free_port(), grpc_port=free_port(), metrics_port=free_port()
+    ).start()
+    assert server.is_ready()
+    server.stop()
+    assert server.process.poll() is not None
+    assert not server.is_ready()
