@@ -52,10 +52,10 @@ def end_to_end(config: BenchConfig) -> dict[str, Any]:
     }
 
 
-def _biolite(config: BenchConfig):
+def int8_export(config: BenchConfig) -> Path:
+    """The INT8 export of ``config.e2e_model`` in the cache (built once, verified)."""
     from biolite.export import ExportSpec, export, verify_manifest
     from biolite.export.manifest import IntegrityError
-    from biolite.pipelines import pipeline
 
     out = Path(config.cache) / f"e2e-{Path(config.e2e_model).name}"
     try:
@@ -63,7 +63,13 @@ def _biolite(config: BenchConfig):
             raise IntegrityError("no manifest")
     except (IntegrityError, FileNotFoundError):
         export(config.e2e_model, out, ExportSpec(int8=True, overwrite=True), progress=False)
-    return pipeline("ner", model=out, batch_size=32, threads=config.threads)
+    return out
+
+
+def _biolite(config: BenchConfig):
+    from biolite.pipelines import pipeline
+
+    return pipeline("ner", model=int8_export(config), batch_size=32, threads=config.threads)
 
 
 def _transformers(config: BenchConfig):

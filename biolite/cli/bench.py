@@ -81,6 +81,19 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="documents, one per line (end-to-end run and static INT8 calibration)",
     )
     p.add_argument(
+        "--triton",
+        action="store_true",
+        help="also serve the --e2e-model's INT8 export with a real Triton server and sweep "
+        "client concurrency (--concurrency)",
+    )
+    p.add_argument(
+        "--concurrency",
+        nargs="+",
+        type=int,
+        default=None,
+        help="client concurrency levels of the Triton sweep",
+    )
+    p.add_argument(
         "--cache",
         type=Path,
         default=None,
@@ -103,6 +116,7 @@ _OPTIONS = {
     "e2e_docs": "e2e_docs",
     "corpus": "corpus",
     "cache": "cache",
+    "concurrency": "concurrency",
 }
 
 
@@ -120,7 +134,9 @@ def run(args: argparse.Namespace) -> int:
         for opt, field in _OPTIONS.items()
         if getattr(args, opt) is not None
     }
-    config = (BenchConfig.quick if args.quick else BenchConfig)(out=args.out, **given)
+    config = (BenchConfig.quick if args.quick else BenchConfig)(
+        out=args.out, triton=args.triton, **given
+    )
     from biolite.benchmarks.suite import run_suite
 
     results = run_suite(config)
