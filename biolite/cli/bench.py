@@ -33,6 +33,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--out", type=Path, default=Path("bench-results"), help="output folder")
     p.add_argument(
+        "--baseline",
+        default=None,
+        help="model whose PyTorch fp32 rows are the 1.0x of every speed-up (default: the "
+        "BioBERT teacher)",
+    )
+    p.add_argument(
         "--models",
         nargs="+",
         default=None,
@@ -116,6 +122,7 @@ _OPTIONS = {
     "e2e_docs": "e2e_docs",
     "corpus": "corpus",
     "cache": "cache",
+    "baseline": "baseline",
     "concurrency": "concurrency",
 }
 

@@ -154,6 +154,27 @@ def test_ner_needs_exactly_one_of_text_or_input(argv, trained_ner_dir, capsys):
     assert "either TEXT or --input" in capsys.readouterr().err
 
 
-def test_bench_quick_runs(capsys):
-    assert main(["bench", "--quick"]) == 0
-    assert "tinybiobert" in capsys.readouterr().out
+def test_bench_command_writes_the_report_and_states_the_targets(tmp_path, capsys):
+    out = tmp_path / "bench"
+    argv = [
+        "bench",
+        "--baseline",
+        "tinybiobert",
+        "--models",
+        "tinybiobert",
+        "--runtimes",
+        "pytorch-fp32",
+        "ort-fp32",
+        "--shapes",
+        "1x8",
+        "--budget",
+        "0.01",
+        "--out",
+        str(out),
+        "--cache",
+        str(tmp_path / "cache"),
+    ]
+    assert main(argv) == 0
+    printed = capsys.readouterr().out
+    assert "2 rows measured" in printed and "TinyBioBERT INT8 >= 25x" in printed
+    assert {"results.json", "report.md"} <= {p.name for p in out.iterdir()}
