@@ -88,11 +88,12 @@ def ort_fp32_opt(model: BenchModel, ctx: Context) -> Runner:
 
 
 def ort_int8_dynamic(model: BenchModel, ctx: Context) -> Runner:
-    from biolite.export.quantize import quantize_dynamic_int8
+    from biolite.export.quantize import DYNAMIC_OPS, quantize_dynamic_int8
 
-    src = _optimized(model)
+    src = _fp32_onnx(model)
     file = model.variant(
-        "model.int8-dynamic.onnx", lambda tmp: quantize_dynamic_int8(src, tmp, fused=True)
+        f"model.int8-dynamic-{'-'.join(DYNAMIC_OPS).lower()}.onnx",
+        lambda tmp: quantize_dynamic_int8(src, tmp, fused=False),
     )
     return _ort(model, ctx, file, "ort-int8-dynamic", int8=True)
 

@@ -151,9 +151,9 @@ class _Job:
             feeds = calibration_feeds(self.tokenizer, texts)
             self.quantization = quantize_static_int8(self._path("fp32"), self._path("int8"), feeds)
             return
-        fused = self._path("optimized").is_file()
-        src = self._path("optimized") if fused else self._path("fp32")
-        self.quantization = quantize_dynamic_int8(src, self._path("int8"), fused)
+        self.quantization = quantize_dynamic_int8(
+            self._path("fp32"), self._path("int8"), fused=False
+        )
 
     def _fp16(self) -> None:
         from biolite.export.fp16 import to_fp16
