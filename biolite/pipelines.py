@@ -103,9 +103,26 @@ def _ner(path: Path, runtime: Runtime, batch_size: int, options: dict[str, Any])
     return NerPipeline(task, runtime, batch_size, model=str(path))
 
 
+def _re(path: Path, runtime: Runtime, batch_size: int, options: dict[str, Any]):
+    from transformers import AutoTokenizer
+
+    from biolite.re_pipeline import RePipeline
+    from biolite.tasks.re import ReSettings, ReTask
+
+    ner = options.pop("ner", None)
+    if ner is not None and not callable(ner):
+        ner = pipeline("ner", model=ner)
+    tokenizer = AutoTokenizer.from_pretrained(path, use_fast=True)
+    settings = ReSettings.from_config(runtime.config)
+    task = ReTask(
+        tokenizer, runtime.config.id2label, settings, max_length=options.pop("max_length", 256)
+    )
+    return RePipeline(task, runtime, batch_size, model=str(path), ner=ner)
+
+
 #: task name -> builder(path, runtime, batch_size, task options)
-PIPELINES = {"ner": _ner}
-_TASK_OPTIONS = ("max_length", "stride", "aggregation")
+PIPELINES = {"ner": _ner, "re": _re}
+_TASK_OPTIONS = ("max_length", "stride", "aggregation", "ner")
 
 
 def pipeline(
@@ -116,15 +133,16 @@ def pipeline(
     device: str = "cpu",
     **options: Any,
 ):
-    """Build a pipeline for ``task`` (``"ner"``).
+    """Build a pipeline for ``task`` (``"ner"`` or ``"re"``).
 
     ``model`` is a fine-tuned checkpoint directory, a ``biolite export``
     directory, a registry name or a hub id; ``None`` uses ``BIOLITE_NER_MODEL``.
     ``runtime`` is ``"torch"`` or ``"onnx"`` (default: ``onnx`` for export
     directories, else ``torch``), or ``"triton"`` with ``url`` and ``model_name``
     (a served pipeline; ``model`` is then unused). Task options: ``max_length`` (512), ``stride``
-    (128), ``aggregation`` (``first`` | ``average`` | ``max``); the rest go to the
-    runtime (e.g. ``precision="fp32"``, ``threads=2``).
+    (128), ``aggregation`` (``first`` | ``average`` | ``max``); for ``re``,
+    ``ner`` (an NER pipeline or model, run first when no entities are given).
+    The rest go to the runtime (e.g. ``precision="fp32"``, ``threads=2``).
     """
     if task not in PIPELINES:
         raise UnknownNameError("task", task, list(PIPELINES))

@@ -40,3 +40,30 @@ class NerEvaluation(BaseModel):
     overall: TypeScores
     per_type: dict[str, TypeScores]
     seconds: float
+
+
+class Relation(BaseModel):
+    """A relation between two entity mentions of a document."""
+
+    model_config = ConfigDict(frozen=True)
+
+    head: Entity
+    tail: Entity
+    label: str
+    score: float = Field(ge=0.0, le=1.0)
+
+
+class ReEvaluation(BaseModel):
+    """Result of ``biolite evaluate re`` (BLUE convention for the metric)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    model: str
+    data: str
+    split: str
+    metric: str
+    examples: int
+    skipped: int
+    overall: TypeScores
+    per_label: dict[str, TypeScores]
+    seconds: float

@@ -98,7 +98,7 @@ def trained_ner_dir(tokenizer_dir, data_dir, tmp_path_factory) -> Path:
         base=str(base),
         data=data_dir / "NCBI-disease",
         out=out,
-        max_train_sentences=800,
+        max_train_examples=800,
         epochs=4,
         learning_rate=1e-3,
         max_length=64,

@@ -11,7 +11,7 @@ from biolite.cli.ner import add_model_options, build_pipeline
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "evaluate",
-        help="score a model on a labelled dataset (ner)",
+        help="score a model on a labelled dataset (ner, re)",
         description="Evaluate a fine-tuned model on a dataset split.",
     )
     tasks = p.add_subparsers(dest="task", metavar="TASK", required=True)
@@ -32,6 +32,44 @@ def register(sub: argparse._SubParsersAction) -> None:
     ner.add_argument("--json", action="store_true", help="print the result as JSON")
     add_model_options(ner)
     ner.set_defaults(func=run_ner)
+    re_ = tasks.add_parser(
+        "re",
+        help="GAD binary F1 or ChemProt micro F1 (BLUE convention)",
+        description="Evaluate a relation model on DIR/[fold/]<split>.tsv: GAD precision / "
+        "recall / F1 of the positive label; ChemProt micro-averaged over the CPR classes.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    re_.add_argument("--data", required=True, type=Path, help="GAD or ChemProt folder")
+    re_.add_argument("--split", default="test", help="split file to score")
+    re_.add_argument("--fold", type=int, default=None, help="GAD fold to score (default 1)")
+    re_.add_argument("--json", action="store_true", help="print the result as JSON")
+    add_model_options(re_, "re")
+    re_.set_defaults(func=run_re)
+
+
+def run_re(args: argparse.Namespace) -> int:
+    from biolite.evaluation_re import evaluate_re_dir
+
+    pipe = build_pipeline(args, "re")
+    fold = args.fold
+    if fold is None and pipe.settings.dataset == "gad":
+        fold = 1
+    result = evaluate_re_dir(pipe, args.data, args.split, fold)
+    if args.json:
+        print(result.model_dump_json(indent=2))
+        return 0
+    print(
+        f"{result.model} on {result.data} [{result.split}], {result.examples} examples "
+        f"({result.skipped} skipped), {result.seconds}s; metric: {result.metric}"
+    )
+    _table([("overall", result.overall), *sorted(result.per_label.items())])
+    return 0
+
+
+def _table(rows) -> None:
+    print(f"{'label':<16}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>9}")
+    for name, s in rows:
+        print(f"{name:<16}{s.precision:>10.4f}{s.recall:>10.4f}{s.f1:>10.4f}{s.support:>9}")
 
 
 def run_ner(args: argparse.Namespace) -> int:
@@ -47,7 +85,5 @@ def run_ner(args: argparse.Namespace) -> int:
         f"{result.model} on {result.data} [{result.split}], {result.sentences} sentences, "
         f"{result.seconds}s"
     )
-    print(f"{'type':<16}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>9}")
-    for name, s in [("overall", result.overall), *sorted(result.per_type.items())]:
-        print(f"{name:<16}{s.precision:>10.4f}{s.recall:>10.4f}{s.f1:>10.4f}{s.support:>9}")
+    _table([("overall", result.overall), *sorted(result.per_type.items())])
     return 0

@@ -1,0 +1,73 @@
+"""Relation-extraction metrics in the BioBERT / BLUE convention.
+
+GAD: precision / recall / F1 of the positive label (binary). ChemProt:
+micro-averaged precision / recall / F1 over the five CPR classes, ``False``
+excluded.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from biolite.data.re import ReSplit, load_re_split
+from biolite.types import ReEvaluation, TypeScores
+
+
+def _prf(tp: int, fp: int, fn: int) -> TypeScores:
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return TypeScores(precision=precision, recall=recall, f1=f1, support=tp + fn)
+
+
+def score_relations(gold: Sequence[str], pred: Sequence[str], negative: str):
+    """(overall micro scores over non-negative labels, per-label scores)."""
+    labels = sorted({g for g in gold if g != negative} | {p for p in pred if p != negative})
+    per_label = {}
+    totals = [0, 0, 0]
+    for label in labels:
+        tp = sum(g == p == label for g, p in zip(gold, pred))
+        fp = sum(p == label and g != label for g, p in zip(gold, pred))
+        fn = sum(g == label and p != label for g, p in zip(gold, pred))
+        per_label[label] = _prf(tp, fp, fn)
+        totals = [totals[0] + tp, totals[1] + fp, totals[2] + fn]
+    return _prf(*totals), per_label
+
+
+def evaluate_re(re_pipeline, split: ReSplit, data: str = "", name: str = "") -> ReEvaluation:
+    """Score a relation pipeline on the examples of ``split``."""
+    settings = re_pipeline.settings
+    started = time.perf_counter()
+    texts = re_pipeline.task.inputs([(e.text, e.head, e.tail) for e in split.examples])
+    pred = [label for label, _ in re_pipeline.predict_texts(texts)]
+    overall, per_label = score_relations([e.label for e in split.examples], pred, settings.negative)
+    metric = (
+        "binary F1 of the positive label"
+        if settings.metric == "binary"
+        else f"micro F1 over labels other than {settings.negative!r}"
+    )
+    return ReEvaluation(
+        model=str(re_pipeline.model),
+        data=data,
+        split=name,
+        metric=metric,
+        examples=len(split.examples),
+        skipped=len(split.skipped),
+        overall=overall,
+        per_label=per_label,
+        seconds=round(time.perf_counter() - started, 3),
+    )
+
+
+def evaluate_re_dir(
+    re_pipeline, data_dir: str | Path, split: str = "test", fold: int | None = None
+) -> ReEvaluation:
+    """Evaluate on ``DIR/[fold/]<split>.tsv``."""
+    from biolite.data.re import RE_SCHEMES
+
+    scheme = RE_SCHEMES[re_pipeline.settings.dataset]
+    data = load_re_split(data_dir, split, scheme, fold)
+    name = split if fold is None else f"{split} (fold {fold})"
+    return evaluate_re(re_pipeline, data, str(data_dir), name)

@@ -1,0 +1,79 @@
+"""What NER and RE fine-tuning share: settings, Trainer arguments, the training run."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class FineTuneConfig(BaseModel):
+    """Settings every fine-tuning command takes (the paper's defaults)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    base: str = Field(description="checkpoint directory, registry name or hub id to start from")
+    data: Path = Field(description="dataset folder")
+    out: Path = Field(description="where the fine-tuned model is written")
+    train_split: str = "train"
+    eval_split: str | None = "devel"
+    learning_rate: float = Field(5e-5, gt=0)
+    batch_size: int = Field(16, ge=1)
+    epochs: float = Field(5.0, gt=0)
+    max_steps: int = -1
+    scheduler: Literal["cosine", "linear", "constant"] = "cosine"
+    weight_decay: float = Field(0.01, ge=0)
+    warmup_ratio: float = Field(0.0, ge=0, lt=1)
+    max_length: int = Field(128, ge=8, le=512)
+    max_train_examples: int | None = Field(None, ge=1)
+    seed: int = 42
+    overwrite: bool = False
+
+
+def training_arguments(config: FineTuneConfig, workdir: Path, progress: bool) -> Any:
+    """``TrainingArguments`` for ``config`` (no checkpoints, no reporting)."""
+    import torch
+    from transformers import TrainingArguments
+
+    return TrainingArguments(
+        output_dir=str(workdir),
+        learning_rate=config.learning_rate,
+        per_device_train_batch_size=config.batch_size,
+        num_train_epochs=config.epochs,
+        max_steps=config.max_steps,
+        lr_scheduler_type=config.scheduler,
+        weight_decay=config.weight_decay,
+        warmup_ratio=config.warmup_ratio,
+        seed=config.seed,
+        save_strategy="no",
+        report_to=[],
+        logging_steps=50,
+        disable_tqdm=not progress,
+        use_cpu=not torch.cuda.is_available(),
+        dataloader_num_workers=0,
+    )
+
+
+def train(
+    model: Any,
+    features: list[dict],
+    collator: Any,
+    config: FineTuneConfig,
+    workdir: Path,
+    progress: bool,
+) -> Any:
+    """Run ``transformers.Trainer`` and return the trained model."""
+    from transformers import Trainer
+
+    scratch = workdir / "_checkpoints"
+    trainer = Trainer(
+        model=model,
+        args=training_arguments(config, scratch, progress),
+        train_dataset=features,
+        data_collator=collator,
+    )
+    trainer.train()
+    shutil.rmtree(scratch, ignore_errors=True)
+    return trainer.model
