@@ -152,7 +152,10 @@ class _Job:
             self.quantization = quantize_static_int8(self._path("fp32"), self._path("int8"), feeds)
             return
         self.quantization = quantize_dynamic_int8(
-            self._path("fp32"), self._path("int8"), fused=False
+            self._path("fp32"),
+            self._path("int8"),
+            fused=False,
+            embeddings=self.spec.int8_embeddings,
         )
 
     def _fp16(self) -> None:

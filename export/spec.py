@@ -20,6 +20,7 @@ class ExportSpec(BaseModel):
     optimize: bool = True
     int8: bool = False
     static: bool = False
+    int8_embeddings: bool = True  # dynamic INT8 only; static QDQ keeps fp32 embeddings
     calibration_data: Path | None = None
     calibration_samples: int = Field(128, ge=8)
     fp16: bool = False

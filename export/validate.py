@@ -24,12 +24,14 @@ SENTENCES = [
     "Hypercholesterolaemia and type 2 diabetes mellitus were associated with APOE e4.",
 ]
 
-#: variant -> (max |logit difference|, min argmax agreement)
-TOLERANCES: dict[str, tuple[float, float]] = {
-    "fp32": (1e-3, 0.999),
-    "optimized": (1e-3, 0.999),
-    "fp16": (5e-2, 0.99),
-    "int8": (2.0, 0.95),
+#: variant -> (absolute tolerance, tolerance relative to the largest |reference logit|,
+#: minimum argmax agreement); INT8 logits move with the quantization step, so its
+#: bound scales with the logits, and the accuracy gate judges the task metric
+TOLERANCES: dict[str, tuple[float, float, float]] = {
+    "fp32": (1e-3, 0.0, 0.999),
+    "optimized": (1e-3, 0.0, 0.999),
+    "fp16": (5e-2, 0.0, 0.99),
+    "int8": (0.0, 0.5, 0.95),
 }
 
 
@@ -75,14 +77,16 @@ def compare(
     feeds: list[dict[str, np.ndarray]],
 ) -> ArtifactCheck:
     """Max |difference| and argmax agreement over real positions, against tolerances."""
-    diffs, agree, total = [], 0, 0
+    diffs, scale, agree, total = [], 0.0, 0, 0
     for ref, cand, feed in zip(reference, candidate, feeds):
         mask = feed["attention_mask"].astype(bool) if ref.ndim == 3 else slice(None)
         ref, cand = ref[mask], cand[mask]
         diffs.append(float(np.abs(ref - cand.astype(np.float32)).max()))
+        scale = max(scale, float(np.abs(ref).max()))
         agree += int((ref.argmax(-1) == cand.argmax(-1)).sum())
         total += ref.shape[0]
-    tolerance, min_agreement = TOLERANCES[variant]
+    absolute, relative, min_agreement = TOLERANCES[variant]
+    tolerance = absolute + relative * scale
     diff, agreement = max(diffs), agree / total
     return ArtifactCheck(
         variant=variant,

@@ -30,6 +30,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="static QDQ INT8 of MatMuls, calibrated on --calibration-data",
     )
     p.add_argument(
+        "--int8-embeddings",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="store embedding tables in int8 too (dynamic INT8): ~4x smaller files for small "
+        "models, whose embeddings dominate; F1 within 0.2 points on NCBI-disease",
+    )
+    p.add_argument(
         "--calibration-data",
         type=Path,
         default=None,
@@ -84,6 +91,7 @@ def run(args: argparse.Namespace) -> int:
         optimize=args.optimize,
         int8=args.int8,
         static=args.static,
+        int8_embeddings=args.int8_embeddings,
         calibration_data=args.calibration_data,
         calibration_samples=args.calibration_samples,
         fp16=args.fp16,

@@ -96,6 +96,13 @@ def test_int8_stores_the_matmul_weights_in_a_quarter_of_the_bytes(exported):
     assert fp32["f"] - int8["f"] >= 0.95 * matmul  # the fp32 copies are gone
 
 
+def test_with_int8_embeddings_the_file_is_about_four_times_smaller(exported):
+    out, _ = exported
+    ratio = (out / "model.int8.onnx").stat().st_size / (out / "model.onnx").stat().st_size
+    assert ratio < 0.3
+    assert "Gather" in verify_manifest(out)["quantization"]["op_types"]
+
+
 def test_the_accuracy_gate_reports_both_numbers(exported):
     _, report = exported
     gate = report.gate
@@ -176,7 +183,7 @@ def test_an_impossible_accuracy_threshold_trips_the_gate_and_publishes_nothing(
 def test_a_failed_validation_leaves_no_output(trained_ner_dir, tmp_path, monkeypatch):
     from biolite.export import validate
 
-    monkeypatch.setitem(validate.TOLERANCES, "fp32", (0.0, 1.1))  # unreachable tolerance
+    monkeypatch.setitem(validate.TOLERANCES, "fp32", (0.0, 0.0, 1.1))  # unreachable tolerance
     with pytest.raises(ExportValidationError, match="fp32"):
         export(trained_ner_dir, tmp_path / "out", ExportSpec(optimize=False), progress=False)
     assert list(tmp_path.iterdir()) == []
