@@ -1,0 +1,111 @@
+import pytest
+
+import biolite
+from biolite.data.re import load_re_split
+from biolite.errors import InputError
+from biolite.evaluation_re import evaluate_re, score_relations
+from biolite.types import Entity, Relation
+
+TEXT = "Mutations in BRCA1 and TP53 cause breast cancer and ovarian cancer."
+
+
+def ent(text, label):
+    start = TEXT.index(text)
+    return Entity(text=text, label=label, start=start, end=start + len(text), score=0.9)
+
+
+ENTITIES = [
+    ent("BRCA1", "Gene"),
+    ent("TP53", "Gene"),
+    ent("breast cancer", "Disease"),
+    ent("ovarian cancer", "Disease"),
+]
+
+
+@pytest.fixture(scope="module")
+def re_pipe(trained_re_dir):
+    return biolite.pipeline("re", model=trained_re_dir, batch_size=4)
+
+
+def test_a_tiny_model_learns_gad_clearly_above_the_majority_class(re_pipe, gad):
+    test = load_re_split(gad, "test", fold=1)
+    texts = re_pipe.task.inputs([(e.text, e.head, e.tail) for e in test.examples])
+    pred = [label for label, _ in re_pipe.predict_texts(texts)]
+    accuracy = sum(p == e.label for p, e in zip(pred, test.examples)) / len(pred)
+    majority = max(sum(e.label == lab for e in test.examples) for lab in "01") / len(pred)
+    assert accuracy > majority + 0.05
+
+
+def test_explicit_spans_give_one_relation_with_the_spans_they_came_from(re_pipe):
+    relation = re_pipe(TEXT, head=(13, 18), tail=(34, 47))
+    assert isinstance(relation, Relation) and relation.label in {"0", "1"}
+    assert (relation.head.text, relation.tail.text) == ("BRCA1", "breast cancer")
+    assert (relation.head.start, relation.tail.end) == (13, 47)
+
+
+def test_entities_give_every_gene_disease_pair(re_pipe):
+    relations = re_pipe(TEXT, entities=ENTITIES + [ent("cause", "Chemical")], include_negative=True)
+    assert {(r.head.text, r.tail.text) for r in relations} == {
+        (g, d) for g in ("BRCA1", "TP53") for d in ("breast cancer", "ovarian cancer")
+    }
+    positives = re_pipe(TEXT, entities=ENTITIES)
+    assert all(r.label == "1" for r in positives)
+    assert {r.head.text for r in positives} <= {"BRCA1", "TP53"}
+
+
+def test_batched_pairs_equal_pairs_one_at_a_time(re_pipe):
+    together = re_pipe(TEXT, entities=ENTITIES, include_negative=True)
+    alone = [
+        re_pipe(TEXT, head=(r.head.start, r.head.end), tail=(r.tail.start, r.tail.end))
+        for r in together
+    ]
+    assert [(r.label, round(r.score, 5)) for r in together] == [
+        (r.label, round(r.score, 5)) for r in alone
+    ]
+
+
+def test_ner_then_re_on_raw_text(trained_re_dir):
+    class FakeNer:  # a stand-in NER that finds the four mentions above
+        def __call__(self, text):
+            return ENTITIES
+
+    combined = biolite.pipeline("re", model=trained_re_dir, ner=FakeNer())
+    assert {(r.head.text, r.tail.text) for r in combined(TEXT, include_negative=True)} == {
+        (h.text, t.text) for h in ENTITIES[:2] for t in ENTITIES[2:]
+    }
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"head": (13, 18)}, "both head and tail"),
+        ({"head": (13, 18), "tail": (34, 470)}, "not inside the text"),
+        ({"head": (13, 18), "tail": (15, 20)}, "overlap"),
+        ({}, "ner="),
+    ],
+)
+def test_bad_input_gets_a_clear_error(re_pipe, kwargs, message):
+    with pytest.raises(InputError, match=message):
+        re_pipe(TEXT, **kwargs)
+
+
+def test_empty_text_is_an_error(re_pipe):
+    with pytest.raises(InputError, match="empty text"):
+        re_pipe("   ", head=(0, 1), tail=(2, 3))
+
+
+def test_binary_and_micro_scores_follow_the_blue_convention():
+    overall, per_label = score_relations(["1", "0", "1", "1"], ["1", "1", "0", "1"], "0")
+    assert (overall.precision, overall.recall) == (2 / 3, 2 / 3) and set(per_label) == {"1"}
+    gold = ["False", "CPR:3", "CPR:4", "CPR:4"]
+    pred = ["CPR:3", "CPR:3", "CPR:4", "False"]
+    overall, per_label = score_relations(gold, pred, "False")
+    assert (overall.precision, overall.recall) == (2 / 3, 2 / 3)
+    assert per_label["CPR:4"].recall == 0.5
+
+
+def test_evaluation_reports_the_metric_and_skipped_rows(re_pipe, data_dir):
+    chemprot_like = load_re_split(data_dir / "GAD", "test", fold=2)
+    result = evaluate_re(re_pipe, chemprot_like, "GAD", "test")
+    assert result.metric.startswith("binary") and result.examples == len(chemprot_like.examples)
+    assert 0 <= result.overall.f1 <= 1
