@@ -65,7 +65,7 @@ def _sweep_point(client: Any, docs: list[str], concurrency: int) -> dict[str, An
 
     def one(doc: str) -> None:
         t0 = time.perf_counter()
-        client._request([doc])
+        client.client.request([doc])
         latencies.append(time.perf_counter() - t0)
 
     started = time.perf_counter()

@@ -147,9 +147,10 @@ def pipeline(
     if task not in PIPELINES:
         raise UnknownNameError("task", task, list(PIPELINES))
     if runtime == "triton":
-        from biolite.serving.client import TritonNerPipeline
+        from biolite.serving.client import TritonNerPipeline, TritonRePipeline
 
-        return TritonNerPipeline(batch_size=batch_size, **options)
+        client = TritonNerPipeline if task == "ner" else TritonRePipeline
+        return client(batch_size=batch_size, **options)
     path = resolve_model(model, task)
     runtime = runtime or ("onnx" if is_onnx_dir(path) else "torch")
     task_options = {k: options.pop(k) for k in _TASK_OPTIONS if k in options}

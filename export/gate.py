@@ -19,8 +19,22 @@ def _ner_f1(export_dir: Path, precision: str, spec: ExportSpec) -> float:
     return evaluate_sentences(ner, sentences)[0].f1
 
 
+def _re_f1(export_dir: Path, precision: str, spec: ExportSpec) -> float:
+    from biolite.evaluation_re import evaluate_re_dir
+    from biolite.pipelines import pipeline
+
+    re_pipe = pipeline(
+        "re", model=export_dir, runtime="onnx", precision=precision, batch_size=32, verify=False
+    )
+    fold = 1 if re_pipe.settings.dataset == "gad" else None
+    return evaluate_re_dir(re_pipe, spec.eval_data, spec.eval_split, fold).overall.f1
+
+
 #: task -> (metric name, scorer(export_dir, precision, spec) -> score in [0, 1])
-METRICS = {"ner": ("entity F1 (seqeval strict IOB2)", _ner_f1)}
+METRICS = {
+    "ner": ("entity F1 (seqeval strict IOB2)", _ner_f1),
+    "re": ("relation F1 (BLUE: GAD binary, ChemProt micro without False)", _re_f1),
+}
 
 
 def accuracy_gate(export_dir: Path, spec: ExportSpec) -> AccuracyGate:

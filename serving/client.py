@@ -46,16 +46,14 @@ def _protocol(url: str) -> tuple[str, str]:
     return "grpc", url.removeprefix("grpc://")
 
 
-class TritonNerPipeline:
-    """Client of a served NER pipeline; call it like the in-process pipeline."""
-
-    task_name = "ner"
+class TritonClient:
+    """Sends JSON-answering text requests to one served model, with retries."""
 
     def __init__(
         self,
-        url: str = "localhost:8001",
-        model_name: str = "ner",
-        batch_size: int = 8,
+        url: str,
+        model_name: str,
+        output: str,
         concurrency: int = 4,
         timeout: float = 60.0,
         retries: int = 3,
@@ -63,51 +61,34 @@ class TritonNerPipeline:
     ):
         self.protocol, self.address = _protocol(url)
         self.module = require(f"tritonclient.{self.protocol}", "the Triton client")
-        self.url, self.model = url, model_name
-        self.batch_size, self.concurrency = batch_size, concurrency
-        self.timeout, self.retries, self.backoff = timeout, retries, backoff
+        self.url, self.model, self.output = url, model_name, output
+        self.concurrency, self.timeout = concurrency, timeout
+        self.retries, self.backoff = retries, backoff
         self._local = threading.local()
 
     def _client(self) -> Any:
         if not hasattr(self._local, "client"):
-            self._local.client = self.module.InferenceServerClient(
-                self.address,
-                **(
-                    {"network_timeout": self.timeout, "connection_timeout": self.timeout}
-                    if self.protocol == "http"
-                    else {}
-                ),
+            options = (
+                {"network_timeout": self.timeout, "connection_timeout": self.timeout}
+                if self.protocol == "http"
+                else {}
             )
+            self._local.client = self.module.InferenceServerClient(self.address, **options)
         return self._local.client
 
-    def __call__(self, inputs: str | bytes | Sequence[str], progress: bool = False):
-        """Entities of one document, or one list per document for a list."""
-        if isinstance(inputs, (str, bytes, bytearray)):
-            return self.predict([check_text(inputs)])[0]
-        if not isinstance(inputs, Sequence):
-            raise InputError(f"expected a str or a list of str, got {type(inputs).__name__}")
-        return self.predict([check_text(t) for t in inputs])
-
-    def predict(self, texts: list[str]) -> list[list[Entity]]:
-        """Entities per text; blank texts get ``[]`` without a request."""
-        results: list[list[Entity]] = [[] for _ in texts]
-        todo = [i for i, t in enumerate(texts) if t.strip()]
-        chunks = [todo[lo : lo + self.batch_size] for lo in range(0, len(todo), self.batch_size)]
+    def map(self, chunks: list[list[str]]) -> list[list[Any]]:
+        """Parsed JSON answers per chunk, ``concurrency`` requests at a time."""
         with ThreadPoolExecutor(max_workers=max(1, self.concurrency)) as pool:
-            answers = pool.map(lambda c: self._request([texts[i] for i in c]), chunks)
-            for chunk, answer in zip(chunks, answers):
-                for i, entities in zip(chunk, answer):
-                    results[i] = entities
-        return results
+            return list(pool.map(self.request, chunks))
 
-    def _request(self, texts: list[str]) -> list[list[Entity]]:
+    def request(self, texts: list[str]) -> list[Any]:
+        """One request carrying ``texts``; one parsed JSON answer per text."""
         data = np.array([t.encode("utf-8") for t in texts], dtype=object).reshape(-1, 1)
         tensor = self.module.InferInput("TEXT", list(data.shape), "BYTES")
         tensor.set_data_from_numpy(data)
-        output = self.module.InferRequestedOutput("ENTITIES")
+        output = self.module.InferRequestedOutput(self.output)
         result = self._with_retries(tensor, output)
-        rows = result.as_numpy("ENTITIES").reshape(-1)
-        return [[Entity(**e) for e in json.loads(row)] for row in rows]
+        return [json.loads(row) for row in result.as_numpy(self.output).reshape(-1)]
 
     def _with_retries(self, tensor: Any, output: Any) -> Any:
         from tritonclient.utils import InferenceServerException
@@ -135,3 +116,83 @@ class TritonNerPipeline:
         if self.protocol == "grpc":
             return client.infer(self.model, [tensor], outputs=[output], client_timeout=self.timeout)
         return client.infer(self.model, [tensor], outputs=[output])
+
+
+class TritonNerPipeline:
+    """Client of a served NER pipeline; call it like the in-process pipeline."""
+
+    task_name = "ner"
+
+    def __init__(
+        self,
+        url: str = "localhost:8001",
+        model_name: str = "ner",
+        batch_size: int = 8,
+        **options: Any,
+    ):
+        self.client = TritonClient(url, model_name, "ENTITIES", **options)
+        self.batch_size = batch_size
+
+    def __call__(self, inputs: str | bytes | Sequence[str], progress: bool = False):
+        """Entities of one document, or one list per document for a list."""
+        if isinstance(inputs, (str, bytes, bytearray)):
+            return self.predict([check_text(inputs)])[0]
+        if not isinstance(inputs, Sequence):
+            raise InputError(f"expected a str or a list of str, got {type(inputs).__name__}")
+        return self.predict([check_text(t) for t in inputs])
+
+    def predict(self, texts: list[str]) -> list[list[Entity]]:
+        """Entities per text; blank texts get ``[]`` without a request."""
+        results: list[list[Entity]] = [[] for _ in texts]
+        todo = [i for i, t in enumerate(texts) if t.strip()]
+        chunks = [todo[lo : lo + self.batch_size] for lo in range(0, len(todo), self.batch_size)]
+        answers = self.client.map([[texts[i] for i in chunk] for chunk in chunks])
+        for chunk, answer in zip(chunks, answers):
+            for i, entities in zip(chunk, answer):
+                results[i] = [Entity(**e) for e in entities]
+        return results
+
+    def _request(self, texts: list[str]) -> list[list[Entity]]:
+        return [[Entity(**e) for e in doc] for doc in self.client.request(texts)]
+
+
+class TritonRePipeline:
+    """Client of a served RE pipeline: explicit head/tail spans or entities per call."""
+
+    task_name = "re"
+
+    def __init__(
+        self,
+        url: str = "localhost:8001",
+        model_name: str = "re",
+        batch_size: int = 8,
+        **options: Any,
+    ):
+        self.client = TritonClient(url, model_name, "RELATIONS", **options)
+        self.batch_size = batch_size
+
+    def __call__(
+        self,
+        text: str | bytes,
+        head: tuple[int, int] | None = None,
+        tail: tuple[int, int] | None = None,
+        entities: Sequence[Entity] | None = None,
+        include_negative: bool = False,
+    ):
+        """One ``Relation`` for head/tail spans, else the relations among ``entities``."""
+        from biolite.types import Relation
+
+        text = check_text(text)
+        if head is not None or tail is not None:
+            doc = {"text": text, "head": head, "tail": tail}
+            (answer,) = self.client.request([json.dumps(doc)])
+            return Relation(**answer[0])
+        if entities is None:
+            raise InputError("give head/tail spans or entities to a served RE pipeline")
+        doc = {
+            "text": text,
+            "entities": [e.model_dump() for e in entities],
+            "include_negative": include_negative,
+        }
+        (answer,) = self.client.request([json.dumps(doc)])
+        return [Relation(**r) for r in answer]

@@ -89,3 +89,75 @@ class ServedNer:
             for row, (i, n) in enumerate(zip(batch.indices, batch.lengths)):
                 logits[i] = out[row, :n]
         return self.task.postprocess(encoded, logits)
+
+
+class InferRuntime:
+    """Adapts a logits function to the ``Runtime`` protocol the RE pipeline runs on."""
+
+    def __init__(self, infer: Infer, config: object):
+        self._infer, self.config = infer, config
+
+    def infer(self, inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        return {"logits": self._infer(inputs)}
+
+
+class ServedRe:
+    """Batch of JSON documents -> one JSON list of relations (or an error) per document.
+
+    A document is ``{"text", "head": [s, e], "tail": [s, e]}`` (one relation back) or
+    ``{"text", "entities", "include_negative"?}`` (relations among candidate pairs,
+    "no relation" pairs only when asked); the pairs of every document in the batch
+    are classified together.
+    """
+
+    def __init__(self, pipeline: object, limits: Limits = Limits()):
+        self.pipeline, self.limits = pipeline, limits
+
+    def handle(self, documents: Sequence[object]) -> list[str | InputError]:
+        results: list[str | InputError] = []
+        pairs, owners = [], []
+        self._keep_negative: set[int] = set()
+        for i, raw in enumerate(documents):
+            try:
+                doc_pairs = self._pairs(raw, i)
+            except InputError as exc:
+                results.append(exc)
+                continue
+            results.append("")
+            pairs += doc_pairs
+            owners += [i] * len(doc_pairs)
+        relations: dict[int, list] = {i: [] for i, r in enumerate(results) if r == ""}
+        negative = self.pipeline.settings.negative
+        for owner, relation in zip(owners, self.pipeline.classify(pairs)):
+            if relation.label != negative or owner in self._keep_negative:
+                relations[owner].append(relation.model_dump())
+        for i, found in relations.items():
+            results[i] = json.dumps(found, ensure_ascii=False)
+        return results
+
+    def _pairs(self, raw: object, index: int) -> list:
+        from biolite.types import Entity
+
+        try:
+            doc = json.loads(decode_document(raw, self.limits))
+            text = doc["text"]
+        except (json.JSONDecodeError, KeyError, TypeError):
+            raise InputError(
+                'an RE request is a JSON object with "text" and "head"/"tail" spans or "entities"'
+            ) from None
+        pipe = self.pipeline
+        if "head" in doc or "tail" in doc or doc.get("include_negative"):
+            self._keep_negative.add(index)
+        if "head" in doc or "tail" in doc:
+            try:
+                head = pipe._mention(text, tuple(doc["head"]), "head")
+                tail = pipe._mention(text, tuple(doc["tail"]), "tail")
+            except (KeyError, TypeError, ValueError):
+                raise InputError("head and tail must both be [start, end] spans") from None
+            pipe.task.inputs([(text, (head.start, head.end), (tail.start, tail.end))])
+            return [(text, head, tail)]
+        try:
+            entities = [Entity(**e) for e in doc.get("entities", [])]
+        except (TypeError, ValueError) as exc:
+            raise InputError(f"bad entities: {exc}") from None
+        return [(text, h, t) for h, t in pipe.candidate_pairs(entities)]

@@ -38,6 +38,8 @@ TOKENIZER_FILES = (
     "vocab.txt",
     "config.json",
 )
+#: entry-model output per task (JSON per document)
+OUTPUT_NAMES = {"ner": "ENTITIES", "re": "RELATIONS"}
 #: precision preferred for the model step, by (backend, kind)
 STEP_PRECISION = {
     ("python", "cpu"): "int8",
@@ -94,11 +96,6 @@ def build_repository(
                 f"{build.export_dir} is not a `biolite export` directory "
                 "(no biolite-export.json); export the model first"
             )
-        if build.task != "ner":
-            raise ConfigError(
-                "serving RE lands with the relation-extraction issue; "
-                "only --task ner is served for now"
-            )
         written.append(
             _write(
                 repo / f"{build.model_name}_model", overwrite, lambda d, b=build: _model_step(d, b)
@@ -143,7 +140,8 @@ def _onnx_file(build: PipelineBuild) -> Path:
 def _model_step(stage: Path, build: PipelineBuild) -> TritonModelSpec:
     names = _step_inputs(build)
     inputs = [TensorSpec(name=n, dtype="TYPE_INT64", dims=[-1]) for n in names]
-    outputs = [TensorSpec(name="logits", dtype="TYPE_FP32", dims=[-1, _labels(build)])]
+    dims = [-1, _labels(build)] if build.task == "ner" else [_labels(build)]
+    outputs = [TensorSpec(name="logits", dtype="TYPE_FP32", dims=dims)]
     batching = BatchingSpec(
         max_batch_size=build.max_batch_size,
         max_queue_delay_us=build.max_queue_delay_us,
@@ -223,6 +221,7 @@ def _entry(stage: Path, build: PipelineBuild) -> TritonModelSpec:
         "max_chars": str(build.max_chars),
         "max_length": str(build.max_length),
         "stride": str(build.stride),
+        "output_name": OUTPUT_NAMES[build.task],
     }
     batching = BatchingSpec(
         max_batch_size=build.max_batch_size,
@@ -235,7 +234,7 @@ def _entry(stage: Path, build: PipelineBuild) -> TritonModelSpec:
         kind="cpu",
         instances=build.instances,
         inputs=[TensorSpec(name="TEXT", dtype="TYPE_STRING", dims=[1])],
-        outputs=[TensorSpec(name="ENTITIES", dtype="TYPE_STRING", dims=[1])],
+        outputs=[TensorSpec(name=OUTPUT_NAMES[build.task], dtype="TYPE_STRING", dims=[1])],
         batching=batching,
         parameters=parameters,
     )

@@ -13,8 +13,8 @@ def add_model_options(p: argparse.ArgumentParser, task: str = "ner") -> None:
     p.add_argument(
         "--model",
         default=None,
-        help=f"fine-tuned checkpoint, export directory, registry name or hub id "
-        f"(default: ${task.upper()}_MODEL -> BIOLITE_{task.upper()}_MODEL)",
+        help="fine-tuned checkpoint, export directory, registry name or hub id "
+        f"(default: $BIOLITE_{task.upper()}_MODEL)",
     )
     p.add_argument(
         "--runtime",
@@ -23,15 +23,18 @@ def add_model_options(p: argparse.ArgumentParser, task: str = "ner") -> None:
         help="inference runtime (default: onnx for export directories, else torch)",
     )
     p.add_argument("--device", default="cpu", help="cpu, cuda, cuda:N (torch) or tensorrt (onnx)")
-    p.add_argument("--batch-size", type=int, default=16, help="windows per model call")
-    p.add_argument("--max-length", type=int, default=512, help="tokens per window")
-    p.add_argument("--stride", type=int, default=128, help="overlap between windows, in tokens")
-    p.add_argument(
-        "--aggregation",
-        default="first",
-        choices=["first", "average", "max"],
-        help="how sub-token scores become a word's label",
-    )
+    p.add_argument("--batch-size", type=int, default=16, help="sequences per model call")
+    if task == "ner":
+        p.add_argument("--max-length", type=int, default=512, help="tokens per window")
+        p.add_argument("--stride", type=int, default=128, help="overlap between windows, in tokens")
+        p.add_argument(
+            "--aggregation",
+            default="first",
+            choices=["first", "average", "max"],
+            help="how sub-token scores become a word's label",
+        )
+    else:
+        p.add_argument("--max-length", type=int, default=256, help="tokens per pair context")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -51,18 +54,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def build_pipeline(args: argparse.Namespace, task: str = "ner"):
+def build_pipeline(args: argparse.Namespace, task: str = "ner", **extra):
+    """The pipeline the command-line options describe."""
     from biolite.pipelines import pipeline
 
+    options = {"max_length": args.max_length, **extra}
+    if task == "ner":
+        options.update(stride=args.stride, aggregation=args.aggregation)
     return pipeline(
         task,
         model=args.model,
         runtime=args.runtime,
         device=args.device,
         batch_size=args.batch_size,
-        max_length=args.max_length,
-        stride=args.stride,
-        aggregation=args.aggregation,
+        **options,
     )
 
 

@@ -1,4 +1,5 @@
-"""Entry model of a served pipeline (python backend, BLS): TEXT in, ENTITIES JSON out.
+"""Entry model of a served pipeline (python backend, BLS): TEXT in, JSON out
+(ENTITIES for NER, RELATIONS for RE).
 
 Triton hands over every queued request at once (dynamic batching); their
 documents are tokenised together, the windows go to the model step
@@ -27,6 +28,7 @@ class TritonPythonModel:
         params, folder = model_parameters(args)
         self.step = params["model_step"]
         self.input_names = params["model_inputs"].split(",")
+        self.output_name = params.get("output_name", "ENTITIES")
         self.served = load_served(folder, params, self._infer)
 
     def _infer(self, inputs: dict[str, np.ndarray]) -> np.ndarray:
@@ -59,4 +61,4 @@ class TritonPythonModel:
         if errors:
             return pb.InferenceResponse(error=pb.TritonError(f"biolite: {errors[0]}"))
         out = np.array([r.encode("utf-8") for r in results], dtype=object).reshape(-1, 1)
-        return pb.InferenceResponse(output_tensors=[pb.Tensor("ENTITIES", out)])
+        return pb.InferenceResponse(output_tensors=[pb.Tensor(self.output_name, out)])
