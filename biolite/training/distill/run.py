@@ -168,6 +168,7 @@ def run(config: DistillConfig) -> dict[str, Any]:
         "heldout_perplexity": math.exp(loss) if loss is not None else None,
         "params": sum(p.numel() for p in student.parameters()),
         "device": "cuda" if torch.cuda.is_available() else "cpu",
+        "log": trainer.state.log_history,
     }
     (config.out / "biolite-distill.json").write_text(json.dumps(record, indent=2))
     return record
