@@ -37,7 +37,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"biolite: error: {exc}", file=sys.stderr)
         return 2
     except ValidationError as exc:
-        problems = "; ".join(e["msg"] for e in exc.errors())
+        problems = "; ".join(
+            f"{'.'.join(map(str, e['loc']))}: {e['msg']}" if e["loc"] else e["msg"]
+            for e in exc.errors()
+        )
         print(f"biolite: error: invalid options: {problems}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -42,7 +42,7 @@ def corpus(data_dir, tmp_path_factory):
 
 
 def small(recipe: str, **changes) -> Recipe:
-    shape = {"layers": 2, "hidden": 16, "heads": 2, "intermediate": 32}
+    shape = {"layers": 2, "hidden": 16, "heads": 4, "intermediate": 32}  # heads as the teacher
     base = {
         "max_steps": 12,
         "batch_size": 8,
@@ -51,7 +51,7 @@ def small(recipe: str, **changes) -> Recipe:
         "learning_rate": 2e-3,
         "shape": shape,
     }
-    return RECIPES[recipe].model_copy(update={**base, **changes})
+    return Recipe(**{**RECIPES[recipe].model_dump(), **base, **changes})
 
 
 def test_every_other_layer_copy_takes_exactly_the_mapped_teacher_layers(teacher_dir):
@@ -140,6 +140,7 @@ def test_resume_continues_from_the_last_checkpoint(teacher_dir, corpus, tmp_path
             corpus=corpus,
             out=out,
             save_steps=2,
+            logging_steps=1,
         )
     )
     assert (out / "checkpoints" / "checkpoint-4").is_dir()
@@ -155,7 +156,8 @@ def test_resume_continues_from_the_last_checkpoint(teacher_dir, corpus, tmp_path
         )
     )
     steps = [e["step"] for e in record["log"] if "loss" in e]
-    assert record["steps"] == 6 and steps == [5, 6]  # steps 1-4 were not run again
+    assert record["resumed_from_step"] == 4 and record["steps"] == 6
+    assert steps == [1, 2, 3, 4, 5, 6]  # the first four logged before the restart
 
 
 def test_a_recipe_file_with_a_bad_field_gets_a_clear_error(tmp_path, teacher_dir, corpus, capsys):

@@ -87,6 +87,13 @@ def build_student(config: DistillConfig, teacher: Any) -> Any:
         student = every_other(teacher, recipe.layer_offset)
     else:
         s = recipe.shape
+        if recipe.loss == "tinybiobert" and s.heads != teacher.config.num_attention_heads:
+            from biolite.errors import ConfigError
+
+            raise ConfigError(
+                f"attention transfer needs as many heads as the teacher "
+                f"({teacher.config.num_attention_heads}), the recipe has {s.heads}"
+            )
         student = random_student(teacher, s.layers, s.hidden, s.heads, s.intermediate)
     student.config._attn_implementation = "eager"
     if recipe.loss == "tinybiobert" and not recipe.from_scratch:
@@ -144,7 +151,11 @@ def run(config: DistillConfig) -> dict[str, Any]:
         teacher=teacher if OBJECTIVES[config.recipe.loss][3] else None,
     )
     started = time.perf_counter()
-    resume = config.resume and any((config.out / "checkpoints").glob("checkpoint-*"))
+    checkpoints = sorted(
+        (config.out / "checkpoints").glob("checkpoint-*"), key=lambda p: int(p.name.split("-")[1])
+    )
+    resume = config.resume and bool(checkpoints)
+    resumed_from = int(checkpoints[-1].name.split("-")[1]) if resume else 0
     trainer.train(resume_from_checkpoint=True if resume else None)
     seconds = time.perf_counter() - started
     student = trainer.model
@@ -162,6 +173,7 @@ def run(config: DistillConfig) -> dict[str, Any]:
         "train_documents": len(train),
         "heldout_documents": len(held),
         "steps": trainer.state.global_step,
+        "resumed_from_step": resumed_from,
         "world_size": world,
         "seconds": round(seconds, 1),
         "heldout_mlm_loss": loss,
