@@ -107,41 +107,51 @@ def _re_parser(tasks: argparse._SubParsersAction) -> None:
     re_.set_defaults(func=run_re)
 
 
+#: command-line option -> FineTuneConfig field, for the options both tasks share
+_FIELDS = {
+    "base": "base",
+    "data": "data",
+    "out": "out",
+    "train_split": "train_split",
+    "lr": "learning_rate",
+    "batch_size": "batch_size",
+    "epochs": "epochs",
+    "max_steps": "max_steps",
+    "scheduler": "scheduler",
+    "weight_decay": "weight_decay",
+    "warmup_ratio": "warmup_ratio",
+    "max_length": "max_length",
+    "max_train_examples": "max_train_examples",
+    "seed": "seed",
+    "overwrite": "overwrite",
+}
+
+
+def _shared(args: argparse.Namespace) -> dict:
+    fields = {field: getattr(args, opt) for opt, field in _FIELDS.items()}
+    fields["eval_split"] = None if args.eval_split.lower() == "none" else args.eval_split
+    return fields
+
+
+def _print_result(result, split: str | None, what: str) -> None:
+    print(f"saved {result.out} ({what}, {result.train_seconds}s)")
+    if result.eval:
+        e = result.eval
+        print(f"{split}: precision {e.precision:.4f}  recall {e.recall:.4f}  F1 {e.f1:.4f}")
+
+
 def run_re(args: argparse.Namespace) -> int:
     from biolite.training.re import ReTrainConfig, train_re
 
     config = ReTrainConfig(
-        base=args.base,
-        data=args.data,
-        out=args.out,
-        dataset=args.dataset,
-        fold=args.fold,
-        strategy=args.strategy,
-        train_split=args.train_split,
-        eval_split=None if args.eval_split.lower() == "none" else args.eval_split,
-        learning_rate=args.lr,
-        batch_size=args.batch_size,
-        epochs=args.epochs,
-        max_steps=args.max_steps,
-        scheduler=args.scheduler,
-        weight_decay=args.weight_decay,
-        warmup_ratio=args.warmup_ratio,
-        max_length=args.max_length,
-        max_train_examples=args.max_train_examples,
-        seed=args.seed,
-        overwrite=args.overwrite,
+        **_shared(args), dataset=args.dataset, fold=args.fold, strategy=args.strategy
     )
     result = train_re(config)
-    print(
-        f"saved {result.out} ({result.train_examples} examples, {result.skipped} rows "
-        f"skipped, {result.train_seconds}s)"
+    _print_result(
+        result,
+        config.eval_split,
+        f"{result.train_examples} examples, {result.skipped} rows skipped",
     )
-    if result.eval:
-        e = result.eval
-        print(
-            f"{config.eval_split}: precision {e.precision:.4f}  recall {e.recall:.4f}  "
-            f"F1 {e.f1:.4f}"
-        )
     return 0
 
 
@@ -149,31 +159,8 @@ def run_ner(args: argparse.Namespace) -> int:
     from biolite.training.ner import NerTrainConfig, train_ner
 
     config = NerTrainConfig(
-        base=args.base,
-        data=args.data,
-        out=args.out,
-        train_split=args.train_split,
-        eval_split=None if args.eval_split.lower() == "none" else args.eval_split,
-        entity_type=args.entity_type,
-        learning_rate=args.lr,
-        batch_size=args.batch_size,
-        epochs=args.epochs,
-        max_steps=args.max_steps,
-        scheduler=args.scheduler,
-        weight_decay=args.weight_decay,
-        warmup_ratio=args.warmup_ratio,
-        max_length=args.max_length,
-        label_all_subtokens=args.label_all_subtokens,
-        max_train_examples=args.max_train_examples,
-        seed=args.seed,
-        overwrite=args.overwrite,
+        **_shared(args), entity_type=args.entity_type, label_all_subtokens=args.label_all_subtokens
     )
     result = train_ner(config)
-    print(f"saved {result.out} ({result.train_sentences} sentences, {result.train_seconds}s)")
-    if result.eval:
-        e = result.eval
-        print(
-            f"{config.eval_split}: precision {e.precision:.4f}  recall {e.recall:.4f}  "
-            f"F1 {e.f1:.4f}"
-        )
+    _print_result(result, config.eval_split, f"{result.train_sentences} sentences")
     return 0

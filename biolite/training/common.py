@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -77,3 +78,49 @@ def train(
     trainer.train()
     shutil.rmtree(scratch, ignore_errors=True)
     return trainer.model
+
+
+def load_base(base: str, task: str, auto_class: str, labels: list[str]) -> tuple[Any, Any]:
+    """(model with a fresh ``labels`` head, fast tokenizer) from a checkpoint or hub id."""
+    import transformers
+
+    from biolite.models import resolve_model
+
+    path = resolve_model(base, task)
+    tokenizer = transformers.AutoTokenizer.from_pretrained(path, use_fast=True)
+    model = getattr(transformers, auto_class).from_pretrained(
+        path,
+        num_labels=len(labels),
+        id2label=dict(enumerate(labels)),
+        label2id={lab: i for i, lab in enumerate(labels)},
+        ignore_mismatched_sizes=True,
+        use_safetensors=True,
+    )
+    return model, tokenizer
+
+
+def fit_and_save(
+    config: FineTuneConfig,
+    fit: Callable[[Path], tuple[Any, Any]],
+    evaluate: Callable[[Path], Any],
+    make_result: Callable[[float, Any], Any],
+):
+    """Train with ``fit(workdir)``, save model + tokenizer + ``biolite-train.json`` atomically."""
+    import json
+    import time
+
+    from biolite.staging import staged_output
+
+    with staged_output(config.out, config.overwrite) as staging:
+        started = time.perf_counter()
+        model, tokenizer = fit(staging)
+        seconds = round(time.perf_counter() - started, 1)
+        model.save_pretrained(staging, safe_serialization=True)
+        tokenizer.save_pretrained(staging)
+        result = make_result(seconds, evaluate(staging))
+        record = {
+            "config": config.model_dump(mode="json"),
+            "result": result.model_dump(mode="json"),
+        }
+        (staging / "biolite-train.json").write_text(json.dumps(record, indent=2))
+    return result

@@ -10,16 +10,13 @@ tokenizer, label map) that ``biolite.pipeline("ner", model=OUT)`` loads, plus
 
 from __future__ import annotations
 
-import json
-import time
 from pathlib import Path
 
 from pydantic import BaseModel
 
 from biolite.data.conll import Sentence
 from biolite.data.datasets import load_ner_split
-from biolite.staging import staged_output
-from biolite.training.common import FineTuneConfig
+from biolite.training.common import FineTuneConfig, fit_and_save, load_base
 from biolite.training.common import train as train_model
 from biolite.types import TypeScores
 
@@ -48,48 +45,25 @@ def train_ner(config: NerTrainConfig, progress: bool = True) -> NerTrainResult:
     if config.max_train_examples:
         train = train[: config.max_train_examples]
     labels = bio_labels([t[2:] for s in train for t in s.tags if t != "O"])
-    with staged_output(config.out, config.overwrite) as staging:
-        started = time.perf_counter()
-        model, tokenizer = _fit(config, train, labels, staging, progress)
-        seconds = round(time.perf_counter() - started, 1)
-        model.save_pretrained(staging, safe_serialization=True)
-        tokenizer.save_pretrained(staging)
-        scores = _evaluate(config, staging)
-        result = NerTrainResult(
+    return fit_and_save(
+        config,
+        lambda workdir: _fit(config, train, labels, workdir, progress),
+        lambda model_dir: _evaluate(config, model_dir),
+        lambda seconds, scores: NerTrainResult(
             out=config.out, train_sentences=len(train), train_seconds=seconds, eval=scores
-        )
-        record = {
-            "config": config.model_dump(mode="json"),
-            "result": result.model_dump(mode="json"),
-        }
-        (staging / "biolite-train.json").write_text(json.dumps(record, indent=2))
-    return result
+        ),
+    )
 
 
 def _fit(
     config: NerTrainConfig, train: list[Sentence], labels: list[str], workdir: Path, progress: bool
 ):
-    from transformers import (
-        AutoModelForTokenClassification,
-        AutoTokenizer,
-        DataCollatorForTokenClassification,
-        set_seed,
-    )
+    from transformers import DataCollatorForTokenClassification, set_seed
 
-    from biolite.models import resolve_model
     from biolite.tasks.ner import NerTask
 
     set_seed(config.seed)
-    base = resolve_model(config.base, "ner")
-    tokenizer = AutoTokenizer.from_pretrained(base, use_fast=True)
-    model = AutoModelForTokenClassification.from_pretrained(
-        base,
-        num_labels=len(labels),
-        id2label=dict(enumerate(labels)),
-        label2id={lab: i for i, lab in enumerate(labels)},
-        ignore_mismatched_sizes=True,
-        use_safetensors=True,
-    )
+    model, tokenizer = load_base(config.base, "ner", "AutoModelForTokenClassification", labels)
     task = NerTask(tokenizer, dict(enumerate(labels)), max_length=config.max_length)
     features = [task.align_labels(s.tokens, s.tags, config.label_all_subtokens) for s in train]
     collator = DataCollatorForTokenClassification(tokenizer)

@@ -10,17 +10,14 @@ label) are saved in the model's ``config.json`` as ``biolite_re`` so that
 
 from __future__ import annotations
 
-import json
-import time
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel
 
 from biolite.data.re import ReExample, load_re_split, scheme_for
-from biolite.staging import staged_output
 from biolite.tasks.re import ReSettings, render
-from biolite.training.common import FineTuneConfig
+from biolite.training.common import FineTuneConfig, fit_and_save, load_base
 from biolite.training.common import train as train_model
 from biolite.types import TypeScores
 
@@ -72,27 +69,18 @@ def train_re(config: ReTrainConfig, progress: bool = True) -> ReTrainResult:
     split = load_re_split(config.data, config.train_split, scheme, default_fold(config))
     examples = split.examples[: config.max_train_examples]
     settings = settings_for(config)
-    with staged_output(config.out, config.overwrite) as staging:
-        started = time.perf_counter()
-        model, tokenizer = _fit(config, examples, list(scheme.labels), settings, staging, progress)
-        seconds = round(time.perf_counter() - started, 1)
-        model.config.biolite_re = settings.model_dump()
-        model.save_pretrained(staging, safe_serialization=True)
-        tokenizer.save_pretrained(staging)
-        scores = _evaluate(config, staging)
-        result = ReTrainResult(
+    return fit_and_save(
+        config,
+        lambda workdir: _fit(config, examples, list(scheme.labels), settings, workdir, progress),
+        lambda model_dir: _evaluate(config, model_dir),
+        lambda seconds, scores: ReTrainResult(
             out=config.out,
             train_examples=len(examples),
             skipped=len(split.skipped),
             train_seconds=seconds,
             eval=scores,
-        )
-        record = {
-            "config": config.model_dump(mode="json"),
-            "result": result.model_dump(mode="json"),
-        }
-        (staging / "biolite-train.json").write_text(json.dumps(record, indent=2))
-    return result
+        ),
+    )
 
 
 def _fit(
@@ -103,26 +91,11 @@ def _fit(
     workdir: Path,
     progress: bool,
 ):
-    from transformers import (
-        AutoModelForSequenceClassification,
-        AutoTokenizer,
-        DataCollatorWithPadding,
-        set_seed,
-    )
-
-    from biolite.models import resolve_model
+    from transformers import DataCollatorWithPadding, set_seed
 
     set_seed(config.seed)
-    base = resolve_model(config.base, "re")
-    tokenizer = AutoTokenizer.from_pretrained(base, use_fast=True)
-    model = AutoModelForSequenceClassification.from_pretrained(
-        base,
-        num_labels=len(labels),
-        id2label=dict(enumerate(labels)),
-        label2id={lab: i for i, lab in enumerate(labels)},
-        ignore_mismatched_sizes=True,
-        use_safetensors=True,
-    )
+    model, tokenizer = load_base(config.base, "re", "AutoModelForSequenceClassification", labels)
+    model.config.biolite_re = settings.model_dump()  # saved with the model
     label2id = {lab: i for i, lab in enumerate(labels)}
     texts = [render(e.text, e.head, e.tail, settings) for e in examples]
     encoded = tokenizer(texts, truncation=True, max_length=config.max_length)
