@@ -47,15 +47,9 @@ def _throughput_vs_size(doc: dict[str, Any], out: Path) -> Path | None:
             label=runtime,
             alpha=0.85,
         )
-    for r in rows:
-        if r["runtime"] == "pytorch-fp32":
-            ax.annotate(
-                r["display"],
-                (r["params"] / 1e6, r["seq_per_s"]),
-                fontsize=8,
-                xytext=(4, -10),
-                textcoords="offset points",
-            )
+    _label_models([r for r in rows if r["runtime"] == "pytorch-fp32"], ax)
+    from matplotlib.ticker import ScalarFormatter
+
     ax.set(
         xscale="log",
         yscale="log",
@@ -63,49 +57,80 @@ def _throughput_vs_size(doc: dict[str, Any], out: Path) -> Path | None:
         ylabel="throughput (sequences/s, log)",
         title=f"Throughput vs model size, batch {shape[0]} x seq {shape[1]}",
     )
+    ax.xaxis.set_major_formatter(ScalarFormatter())
+    ax.xaxis.set_minor_formatter(ScalarFormatter())
+    ax.tick_params(axis="x", which="minor", labelsize=7)
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(title="runtime")
     return _save(fig, out / "throughput_vs_size.png")
 
 
+def _label_models(rows: list[dict[str, Any]], ax: Any) -> None:
+    """Name each model below its PyTorch point; models of about the same size stack."""
+    previous, stack = None, 0
+    for r in sorted(rows, key=lambda r: r["params"]):
+        close = previous is not None and r["params"] < previous * 1.05
+        stack = stack + 1 if close else 0
+        previous = r["params"]
+        ax.annotate(
+            r["display"],
+            (r["params"] / 1e6, r["seq_per_s"]),
+            fontsize=8,
+            xytext=(6, -12 - 11 * stack),
+            textcoords="offset points",
+        )
+
+
 def _latency_vs_f1(doc: dict[str, Any], out: Path) -> Path | None:
     import matplotlib.pyplot as plt
 
-    rows = [
-        r
-        for r in doc["rows"]
-        if r["status"] == "ok" and r.get("f1") is not None and (r["batch"], r["seq"]) == (1, 128)
-    ]
-    rows = rows or [r for r in doc["rows"] if r["status"] == "ok" and r.get("f1") is not None]
+    scored = [r for r in doc["rows"] if r["status"] == "ok" and r.get("f1") is not None]
+    rows = [r for r in scored if (r["batch"], r["seq"]) == (1, 128)] or scored
     if not rows:
         return None
-    points = sorted(
-        ((r["p50_ms"], 100 * r["f1"], f"{r['display']} {r['runtime']}") for r in rows),
-        key=lambda p: p[0],
+    models = {r["display"] for r in rows}
+    name = (
+        (lambda r: r["runtime"])
+        if len(models) == 1
+        # noqa: E731
+        else (lambda r: f"{r['display']} {r['runtime']}")
     )
+    points = sorted(((r["p50_ms"], 100 * r["f1"], name(r)) for r in rows), key=lambda p: p[0])
     front, best = [], -1.0
     for latency, f1, _label in points:
         if f1 > best:
             front.append((latency, f1))
             best = f1
     fig, ax = plt.subplots(figsize=(9, 6))
-    ax.scatter([p[0] for p in points], [p[1] for p in points], zorder=3)
-    for latency, f1, label in points:
-        ax.annotate(label, (latency, f1), fontsize=8, xytext=(4, 4), textcoords="offset points")
-    ax.step(
+    ax.scatter([p[0] for p in points], [p[1] for p in points], zorder=3, label="model/runtime")
+    ax.scatter(
         [p[0] for p in front],
         [p[1] for p in front],
-        where="post",
-        color="tab:red",
-        label="Pareto front",
+        s=160,
+        facecolors="none",
+        edgecolors="tab:red",
+        zorder=4,
+        label="Pareto front (no faster, better point)",
     )
+    if len(front) > 1:
+        ax.step([p[0] for p in front], [p[1] for p in front], where="post", color="tab:red")
+    for i, (latency, f1, label) in enumerate(points):
+        ax.annotate(
+            label,
+            (latency, f1),
+            fontsize=8,
+            xytext=(6, 6 - 12 * (i % 2)),
+            textcoords="offset points",
+        )
+    title = "Latency vs accuracy" + (f" — {models.pop()}" if len(models) == 1 else "")
     ax.set(
         xlabel=f"p50 latency (ms), batch {rows[0]['batch']} x seq {rows[0]['seq']}",
         ylabel="entity F1 (%)",
-        title="Latency vs accuracy",
+        title=title,
     )
+    ax.margins(x=0.15, y=0.15)
     ax.grid(True, alpha=0.3)
-    ax.legend()
+    ax.legend(loc="lower right")
     return _save(fig, out / "latency_vs_f1.png")
 
 

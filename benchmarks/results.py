@@ -167,3 +167,13 @@ def _model_fields(model: BenchModel) -> dict[str, Any]:
         "source": model.source,
         "params": model.params,
     }
+
+
+def rebuild_report(folder: Path) -> list[Path]:
+    """Re-render report.md and the plots from ``folder/results.json`` (no measuring)."""
+    from biolite.benchmarks.plots import write_plots
+    from biolite.benchmarks.report import write_report
+
+    doc = json.loads((Path(folder) / "results.json").read_text())
+    plots = write_plots(doc, Path(folder))
+    return [*plots, write_report(doc, Path(folder), [p.name for p in plots])]

@@ -33,6 +33,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--out", type=Path, default=Path("bench-results"), help="output folder")
     p.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="only re-render report.md and the plots from --out/results.json",
+    )
+    p.add_argument(
         "--baseline",
         default=None,
         help="model whose PyTorch fp32 rows are the 1.0x of every speed-up (default: the "
@@ -133,6 +138,12 @@ def run(args: argparse.Namespace) -> int:
     from biolite.benchmarks.runners import RUNNERS
     from biolite.errors import UnknownNameError
 
+    if args.rebuild:
+        from biolite.benchmarks.results import rebuild_report
+
+        for path in rebuild_report(args.out):
+            print(f"wrote {path}")
+        return 0
     for runtime in args.runtimes or []:
         if runtime not in RUNNERS:
             raise UnknownNameError("runtime", runtime, list(RUNNERS))
