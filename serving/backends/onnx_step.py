@@ -44,6 +44,11 @@ class TritonPythonModel:
         options = ort.SessionOptions()
         if int(params.get("threads", "0")):
             options.intra_op_num_threads = int(params["threads"])
+        # threads that spin between requests starve the tokenizer and the server on small
+        # machines; they sleep instead
+        options.add_session_config_entry(
+            "session.intra_op.allow_spinning", params.get("spinning", "0")
+        )
         self.session = ort.InferenceSession(
             str(folder / params["onnx_file"]), options, providers=["CPUExecutionProvider"]
         )
