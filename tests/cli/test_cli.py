@@ -132,7 +132,7 @@ def test_train_command_trains_and_reports_the_eval_split(tokenizer_dir, data_dir
                 str(data_dir / "NCBI-disease"),
                 "--out",
                 str(out),
-                "--max-train-sentences",
+                "--max-train-examples",
                 "64",
                 "--max-steps",
                 "3",
