@@ -7,6 +7,7 @@ into an existing directory; ``biolite.export.export`` adds the other steps.
 from __future__ import annotations
 
 import logging
+import warnings
 from pathlib import Path
 
 from biolite.errors import ExportError
@@ -21,14 +22,16 @@ def convert(model_dir: str | Path, out_dir: Path, task: str = "ner", opset: int 
 
     logging.getLogger("optimum").setLevel(logging.ERROR)
     try:
-        main_export(
-            str(model_dir),
-            str(out_dir),
-            task=OPTIMUM_TASKS[task],
-            opset=opset,
-            do_validation=False,
-            library_name="transformers",
-        )
+        with warnings.catch_warnings():  # torch.onnx tracer / deprecation chatter
+            warnings.simplefilter("ignore")
+            main_export(
+                str(model_dir),
+                str(out_dir),
+                task=OPTIMUM_TASKS[task],
+                opset=opset,
+                do_validation=False,
+                library_name="transformers",
+            )
     except Exception as exc:
         raise ExportError(f"ONNX export of {model_dir} failed: {exc}") from exc
     return out_dir / "model.onnx"
