@@ -7,13 +7,21 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from biolite.benchmarks.runners import CPU_RUNNERS
+from biolite.benchmarks.runners import CPU_RUNNERS, GPU_RUNNERS
 from biolite.registry import REGISTRY, TEACHER
 
 DEFAULT_SHAPES = [(1, 64), (1, 128), (8, 128), (32, 128), (32, 256)]
 QUICK_MODELS = ["biobert", "distilbiobert", "tinybiobert"]
 QUICK_RUNTIMES = ["pytorch-fp32", "ort-fp32", "ort-int8-dynamic"]
 QUICK_SHAPES = [(8, 128)]
+
+
+def default_runtimes() -> list[str]:
+    """The CPU runtimes, plus CUDA / TensorRT rows where onnxruntime sees a GPU."""
+    import onnxruntime
+
+    gpu = "CUDAExecutionProvider" in onnxruntime.get_available_providers()
+    return list(CPU_RUNNERS) + (list(GPU_RUNNERS) if gpu else [])
 
 
 def default_cache() -> Path:
@@ -28,7 +36,7 @@ class BenchConfig(BaseModel):
     out: Path
     baseline: str = Field(TEACHER, description="model whose PyTorch fp32 rows are the 1.0x")
     models: list[str] = Field(default_factory=lambda: list(REGISTRY))
-    runtimes: list[str] = Field(default_factory=lambda: list(CPU_RUNNERS))
+    runtimes: list[str] = Field(default_factory=lambda: default_runtimes())
     shapes: list[tuple[int, int]] = Field(default_factory=lambda: list(DEFAULT_SHAPES))
     threads: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
     budget_s: float = Field(4.0, gt=0, description="timed seconds per row (at least 3 runs)")

@@ -71,3 +71,51 @@ def evaluate_re_dir(
     data = load_re_split(data_dir, split, scheme, fold)
     name = split if fold is None else f"{split} (fold {fold})"
     return evaluate_re(re_pipeline, data, str(data_dir), name)
+
+
+def fold_models(root: str | Path) -> dict[int, Path]:
+    """``{fold: model dir}`` for a folder holding one fine-tuned model per fold (1/, 2/, ...)."""
+    root = Path(root)
+    if not root.is_dir():
+        return {}
+    return {
+        int(p.name): p
+        for p in sorted(root.iterdir())
+        if p.name.isdigit() and (p / "config.json").is_file()
+    }
+
+
+def evaluate_re_folds(
+    root: str | Path, data_dir: str | Path, split: str = "test", **pipeline_options
+) -> ReEvaluation:
+    """GAD's 10-fold convention: each fold's model on its fold; P/R/F1 averaged over folds."""
+    from biolite.pipelines import pipeline
+
+    results = {
+        fold: evaluate_re_dir(pipeline("re", model=path, **pipeline_options), data_dir, split, fold)
+        for fold, path in fold_models(root).items()
+    }
+    if not results:
+        raise FileNotFoundError(f"no per-fold models (1/, 2/, ...) in {root}")
+
+    def mean(attr: str) -> float:
+        return sum(getattr(r.overall, attr) for r in results.values()) / len(results)
+
+    overall = TypeScores(
+        precision=mean("precision"),
+        recall=mean("recall"),
+        f1=mean("f1"),
+        support=sum(r.overall.support for r in results.values()),
+    )
+    first = next(iter(results.values()))
+    return ReEvaluation(
+        model=str(root),
+        data=str(data_dir),
+        split=f"{split} (mean of {len(results)} folds)",
+        metric=first.metric,
+        examples=sum(r.examples for r in results.values()),
+        skipped=sum(r.skipped for r in results.values()),
+        overall=overall,
+        per_label={f"fold {fold}": r.overall for fold, r in results.items()},
+        seconds=round(sum(r.seconds for r in results.values()), 3),
+    )

@@ -260,3 +260,29 @@ def from_config(name: str | ModelSpec, head: HeadKind = "base", seed: int = 0, *
     torch.manual_seed(seed)
     auto = getattr(transformers, _HEAD_CLASSES[head])
     return auto.from_config(spec.arch.to_config(**config)).eval()
+
+
+def identify(config: Any) -> list[str]:
+    """Registered models whose architecture ``config`` (a transformers config) has.
+
+    A distilled or continually pretrained checkpoint is recognised by shape:
+    DistilBioBERT and CompactBioBERT share one, so both are returned.
+    """
+    names = []
+    for spec in _SPECS:
+        expected = spec.arch.to_config()
+        keys = (
+            "model_type",
+            "num_hidden_layers",
+            "hidden_size",
+            "num_attention_heads",
+            "intermediate_size",
+            "vocab_size",
+            "n_layers",
+            "dim",
+            "n_heads",
+            "hidden_dim",
+        )
+        if all(getattr(config, k, None) == getattr(expected, k, None) for k in keys):
+            names.append(spec.name)
+    return names

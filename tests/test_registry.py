@@ -78,3 +78,14 @@ def test_models_command_prints_a_table_with_every_model(capsys):
     out = capsys.readouterr().out
     assert all(spec.hub_id in out for spec in REGISTRY.values())
     assert "108.3M" in out
+
+
+def test_a_checkpoint_is_recognised_by_its_architecture():
+    from biolite.registry import identify
+
+    assert identify(REGISTRY["tinybiobert"].arch.to_config()) == ["tinybiobert"]
+    assert identify(REGISTRY["distilbiobert"].arch.to_config()) == [
+        "distilbiobert",
+        "compactbiobert",
+    ]
+    assert identify(REGISTRY["biobert"].arch.to_config(num_hidden_layers=5)) == []

@@ -41,20 +41,34 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     re_.add_argument("--data", required=True, type=Path, help="GAD or ChemProt folder")
     re_.add_argument("--split", default="test", help="split file to score")
-    re_.add_argument("--fold", type=int, default=None, help="GAD fold to score (default 1)")
+    re_.add_argument(
+        "--fold",
+        type=int,
+        default=None,
+        help="GAD fold to score (default 1); when --model holds one model per fold "
+        "(1/, 2/, ...), every fold is scored with its model and averaged",
+    )
     re_.add_argument("--json", action="store_true", help="print the result as JSON")
     add_model_options(re_, "re")
     re_.set_defaults(func=run_re)
 
 
 def run_re(args: argparse.Namespace) -> int:
-    from biolite.evaluation_re import evaluate_re_dir
+    from biolite.evaluation_re import evaluate_re_dir, evaluate_re_folds, fold_models
 
-    pipe = build_pipeline(args, "re")
-    fold = args.fold
-    if fold is None and pipe.settings.dataset == "gad":
-        fold = 1
-    result = evaluate_re_dir(pipe, args.data, args.split, fold)
+    if args.fold is None and args.model and fold_models(args.model):
+        result = evaluate_re_folds(
+            args.model,
+            args.data,
+            args.split,
+            runtime=args.runtime,
+            device=args.device,
+            batch_size=args.batch_size,
+        )
+    else:
+        pipe = build_pipeline(args, "re")
+        fold = args.fold if args.fold is not None or pipe.settings.dataset != "gad" else 1
+        result = evaluate_re_dir(pipe, args.data, args.split, fold)
     if args.json:
         print(result.model_dump_json(indent=2))
         return 0

@@ -109,3 +109,23 @@ def test_evaluation_reports_the_metric_and_skipped_rows(re_pipe, data_dir):
     result = evaluate_re(re_pipe, chemprot_like, "GAD", "test")
     assert result.metric.startswith("binary") and result.examples == len(chemprot_like.examples)
     assert 0 <= result.overall.f1 <= 1
+
+
+def test_gad_ten_fold_convention_averages_each_folds_model_on_its_fold(
+    trained_re_dir, gad, tmp_path
+):
+    import shutil
+
+    from biolite.evaluation_re import evaluate_re_dir, evaluate_re_folds
+
+    for fold in (1, 2):
+        shutil.copytree(trained_re_dir, tmp_path / str(fold))
+    result = evaluate_re_folds(tmp_path, gad)
+    single = [
+        evaluate_re_dir(biolite.pipeline("re", model=trained_re_dir), gad, "test", f)
+        for f in (1, 2)
+    ]
+    assert result.split == "test (mean of 2 folds)"
+    assert result.examples == sum(r.examples for r in single)
+    assert result.overall.f1 == pytest.approx(sum(r.overall.f1 for r in single) / 2)
+    assert set(result.per_label) == {"fold 1", "fold 2"}

@@ -132,6 +132,7 @@ def run(config: DistillConfig) -> dict[str, Any]:
     import torch
     from transformers import AutoTokenizer, set_seed
 
+    from biolite.registry import identify
     from biolite.training.distill.data import collator, heldout_loss, mlm_examples
     from biolite.training.distill.objectives import OBJECTIVES
     from biolite.training.distill.trainer import DistillationTrainer
@@ -179,6 +180,7 @@ def run(config: DistillConfig) -> dict[str, Any]:
         "heldout_mlm_loss": loss,
         "heldout_perplexity": math.exp(loss) if loss is not None else None,
         "params": sum(p.numel() for p in student.parameters()),
+        "registry_match": identify(student.config),
         "device": "cuda" if torch.cuda.is_available() else "cpu",
         "log": trainer.state.log_history,
     }
