@@ -152,9 +152,6 @@ class TritonNerPipeline:
                 results[i] = [Entity(**e) for e in entities]
         return results
 
-    def _request(self, texts: list[str]) -> list[list[Entity]]:
-        return [[Entity(**e) for e in doc] for doc in self.client.request(texts)]
-
 
 class TritonRePipeline:
     """Client of a served RE pipeline: explicit head/tail spans or entities per call."""
