@@ -93,7 +93,7 @@ def ort_int8_dynamic(model: BenchModel, ctx: Context) -> Runner:
     src = _fp32_onnx(model)
     file = model.variant(
         f"model.int8-dynamic-{'-'.join(DYNAMIC_OPS).lower()}-gather.onnx",
-        lambda tmp: quantize_dynamic_int8(src, tmp, fused=False, embeddings=True),
+        lambda tmp: quantize_dynamic_int8(src, tmp, embeddings=True),
     )
     return _ort(model, ctx, file, "ort-int8-dynamic", int8=True)
 

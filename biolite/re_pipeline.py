@@ -47,7 +47,7 @@ class RePipeline:
             if head is None or tail is None:
                 raise InputError("give both head and tail spans")
             return self.classify(
-                [(text, self._mention(text, head, "head"), self._mention(text, tail, "tail"))]
+                [(text, self.mention(text, head, "head"), self.mention(text, tail, "tail"))]
             )[0]
         if entities is None:
             if self.ner is None:
@@ -64,7 +64,8 @@ class RePipeline:
             else [r for r in relations if r.label != self.settings.negative]
         )
 
-    def _mention(self, text: str, span: Span, role: str) -> Entity:
+    def mention(self, text: str, span: Span, role: str) -> Entity:
+        """The head or tail ``Entity`` at ``span`` (typed by the model's settings)."""
         start, end = int(span[0]), int(span[1])
         kind = self.settings.head_type if role == "head" else self.settings.tail_type
         if not 0 <= start < end <= len(text):

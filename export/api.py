@@ -154,7 +154,6 @@ class _Job:
         self.quantization = quantize_dynamic_int8(
             self._path("fp32"),
             self._path("int8"),
-            fused=False,
             embeddings=self.spec.int8_embeddings,
         )
 

@@ -21,18 +21,14 @@ DYNAMIC_OPS = ["MatMul"]
 STATIC_OPS = ["MatMul"]
 
 
-def quantize_dynamic_int8(
-    src: Path, dst: Path, fused: bool, embeddings: bool = False
-) -> dict[str, Any]:
+def quantize_dynamic_int8(src: Path, dst: Path, embeddings: bool = False) -> dict[str, Any]:
     """Per-channel dynamic INT8 (weights int8, activations quantized at run time).
 
     ``embeddings`` also stores the embedding tables in int8 (``Gather``): about 4x
     smaller files for small models, whose embeddings dominate, at a small F1 cost.
     """
-    import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    extra = {"DefaultTensorType": onnx.TensorProto.FLOAT} if fused else {}
     op_types = DYNAMIC_OPS + (["Gather"] if embeddings else [])
     settings = {
         "method": "dynamic",
@@ -49,7 +45,6 @@ def quantize_dynamic_int8(
         per_channel=True,
         reduce_range=settings["reduce_range"],
         weight_type=QuantType.QInt8,
-        extra_options=extra,
     )
     return settings
 

@@ -150,8 +150,8 @@ class ServedRe:
             self._keep_negative.add(index)
         if "head" in doc or "tail" in doc:
             try:
-                head = pipe._mention(text, tuple(doc["head"]), "head")
-                tail = pipe._mention(text, tuple(doc["tail"]), "tail")
+                head = pipe.mention(text, tuple(doc["head"]), "head")
+                tail = pipe.mention(text, tuple(doc["tail"]), "tail")
             except (KeyError, TypeError, ValueError):
                 raise InputError("head and tail must both be [start, end] spans") from None
             pipe.task.inputs([(text, (head.start, head.end), (tail.start, tail.end))])

@@ -96,12 +96,17 @@ def build_repository(
                 f"{build.export_dir} is not a `biolite export` directory "
                 "(no biolite-export.json); export the model first"
             )
+        names = _step_inputs(build)  # read model.onnx once per pipeline
         written.append(
             _write(
-                repo / f"{build.model_name}_model", overwrite, lambda d, b=build: _model_step(d, b)
+                repo / f"{build.model_name}_model",
+                overwrite,
+                lambda d, b=build, n=names: _model_step(d, b, n),
             )
         )
-        written.append(_write(repo / build.model_name, overwrite, lambda d, b=build: _entry(d, b)))
+        written.append(
+            _write(repo / build.model_name, overwrite, lambda d, b=build, n=names: _entry(d, b, n))
+        )
     return written
 
 
@@ -137,8 +142,7 @@ def _onnx_file(build: PipelineBuild) -> Path:
     return pick_onnx_file(build.export_dir, precision)
 
 
-def _model_step(stage: Path, build: PipelineBuild) -> TritonModelSpec:
-    names = _step_inputs(build)
+def _model_step(stage: Path, build: PipelineBuild, names: list[str]) -> TritonModelSpec:
     inputs = [TensorSpec(name=n, dtype="TYPE_INT64", dims=[-1]) for n in names]
     dims = [-1, _labels(build)] if build.task == "ner" else [_labels(build)]
     outputs = [TensorSpec(name="logits", dtype="TYPE_FP32", dims=dims)]
@@ -208,7 +212,7 @@ _STEP_FLAVOURS = {
 }
 
 
-def _entry(stage: Path, build: PipelineBuild) -> TritonModelSpec:
+def _entry(stage: Path, build: PipelineBuild, names: list[str]) -> TritonModelSpec:
     for name in TOKENIZER_FILES:
         if (build.export_dir / name).is_file():
             shutil.copy(build.export_dir / name, stage / "1" / name)
@@ -216,7 +220,7 @@ def _entry(stage: Path, build: PipelineBuild) -> TritonModelSpec:
     parameters = {
         "task": build.task,
         "model_step": f"{build.model_name}_model",
-        "model_inputs": ",".join(_step_inputs(build)),
+        "model_inputs": ",".join(names),
         "max_batch": str(build.max_batch_size),
         "max_chars": str(build.max_chars),
         "max_length": str(build.max_length),

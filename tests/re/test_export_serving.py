@@ -5,23 +5,7 @@ import pytest
 import biolite
 from biolite.cli.main import main
 from biolite.export import ExportSpec, export, verify_manifest
-from biolite.types import Entity
-
-TEXT = "Mutations in BRCA1 and TP53 cause breast cancer and ovarian cancer."
-HEAD, TAIL = (13, 18), (34, 47)
-
-
-def ent(text, label):
-    start = TEXT.index(text)
-    return Entity(text=text, label=label, start=start, end=start + len(text), score=0.9)
-
-
-ENTITIES = [
-    ent("BRCA1", "Gene"),
-    ent("TP53", "Gene"),
-    ent("breast cancer", "Disease"),
-    ent("ovarian cancer", "Disease"),
-]
+from tests.re.examples import ENTITIES, HEAD, TAIL, TEXT
 
 
 @pytest.fixture(scope="module")

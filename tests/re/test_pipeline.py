@@ -4,22 +4,8 @@ import biolite
 from biolite.data.re import load_re_split
 from biolite.errors import InputError
 from biolite.evaluation_re import evaluate_re, score_relations
-from biolite.types import Entity, Relation
-
-TEXT = "Mutations in BRCA1 and TP53 cause breast cancer and ovarian cancer."
-
-
-def ent(text, label):
-    start = TEXT.index(text)
-    return Entity(text=text, label=label, start=start, end=start + len(text), score=0.9)
-
-
-ENTITIES = [
-    ent("BRCA1", "Gene"),
-    ent("TP53", "Gene"),
-    ent("breast cancer", "Disease"),
-    ent("ovarian cancer", "Disease"),
-]
+from biolite.types import Relation
+from tests.re.examples import ENTITIES, TEXT, ent
 
 
 @pytest.fixture(scope="module")
