@@ -27,7 +27,9 @@ def cpu_model() -> str:
 
 
 def machine_info(threads: int) -> dict[str, Any]:
-    """CPU, cores, threads, OS, library versions and the date."""
+    """CPU, cores, threads, GPU (if any), OS, library versions and the date."""
+    from biolite.benchmarks.gpu import gpu_info
+
     versions = {}
     for name in PACKAGES:
         try:
@@ -38,6 +40,7 @@ def machine_info(threads: int) -> dict[str, Any]:
         "cpu": cpu_model(),
         "cores": os.cpu_count(),
         "threads": threads,
+        "gpu": gpu_info(),
         "platform": platform.platform(),
         "python": platform.python_version(),
         "versions": versions,

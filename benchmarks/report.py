@@ -8,6 +8,7 @@ from typing import Any
 from biolite.benchmarks.models import ARCH_ONLY
 
 TARGET_SHAPE = (32, 128)
+GPU_TARGET_SHAPE = (128, 128)
 #: (description, model, runtime, minimum speed-up vs teacher PyTorch fp32)
 SPEEDUP_TARGETS = [
     ("TinyBioBERT INT8 >= 25x teacher PyTorch fp32", "tinybiobert", "ort-int8-dynamic", 25.0),
@@ -21,20 +22,23 @@ def _fmt(value: Any, spec: str = ".1f") -> str:
 
 def _row_line(r: dict[str, Any]) -> str:
     if r["status"] != "ok":
-        return f"| {r['display']} | {r['runtime']} | {r['status']} |" + " |" * 10
+        return f"| {r['display']} | {r['runtime']} | {r['status']} |" + " |" * 11
     source = " (arch. only)" if r.get("source") == ARCH_ONLY else ""
     return (
         f"| {r['display']}{source} | {r['runtime']} | {_fmt(r['speedup'], '.2f')}x | "
-        f"{r['seq_per_s']:.1f} | {r['tokens_per_s']:.0f} | {r['p50_ms']:.1f} | "
-        f"{r['p95_ms']:.1f} | {r['p99_ms']:.1f} | {r['params'] / 1e6:.1f}M | "
-        f"{r['size_mb']:.0f} | {r['peak_rss_mb']:.0f} | {r['achieved_gflops']:.0f} | "
+        f"{_fmt(r.get('speedup_same_runtime'), '.2f')}x | "
+        f"{r['seq_per_s']:.1f} | {r['tokens_per_s']:.0f} | {r['p50_ms']:.2f} | "
+        f"{r['p95_ms']:.2f} | {r['p99_ms']:.2f} | {r['params'] / 1e6:.1f}M | "
+        f"{r['size_mb']:.0f} | {r['peak_rss_mb']:.0f} | {r['achieved_gflops']:,.0f} | "
         f"{_fmt(r['pct_of_peak'])}% | {_fmt(r['f1'] and 100 * r['f1'], '.2f')} |"
     )
 
 
 _HEADER = (
-    "| model | runtime | speed-up | seq/s | tokens/s | p50 ms | p95 ms | p99 ms | params "
-    "| size MB | peak RSS MB | GFLOP/s | % of peak | F1 |\n|" + "---|" * 14
+    "| model | runtime | speed-up | vs teacher, same runtime | seq/s | tokens/s | p50 ms "
+    "| p95 ms | p99 ms | params | size MB | peak RSS MB | GFLOP/s | % of peak | F1 |\n|"
+    + "---|"
+    * 15
 )
 
 
@@ -64,6 +68,7 @@ def targets(doc: dict[str, Any]) -> list[str]:
     int8 = [r for r in rows if "int8" in r["runtime"] and r.get("pct_of_peak") is not None]
     best = max((r["pct_of_peak"] for r in int8), default=None)
     lines.append(_verdict("INT8 rows reach >= 50% of the int8 GEMM peak (best row)", best, 50, "%"))
+    lines += _gpu_targets(doc)
     e2e = doc.get("end_to_end") or {}
     lines.append(
         _verdict(
@@ -74,6 +79,25 @@ def targets(doc: dict[str, Any]) -> list[str]:
         )
     )
     return lines
+
+
+def _gpu_targets(doc: dict[str, Any]) -> list[str]:
+    """BERT-base (the teacher) fp16 at 128x128 against the measured tensor-core peak."""
+    if not any(k.startswith("cuda_") for k in doc.get("gemm_peaks") or {}):
+        return []
+    row = next(
+        (
+            r
+            for r in doc["rows"]
+            if (r["batch"], r["seq"]) == GPU_TARGET_SHAPE
+            and r["status"] == "ok"
+            and r["model"] == doc.get("baseline")
+            and r["runtime"] == "torch-cuda-fp16"
+        ),
+        None,
+    )
+    text = "BERT-base (teacher) PyTorch fp16 at 128x128 >= 50% of the fp16 tensor-core peak"
+    return [_verdict(text, row and row["pct_of_peak"], 50, "%")]
 
 
 def _verdict(text: str, value: float | None, minimum: float, unit: str) -> str:
@@ -93,8 +117,24 @@ def _machine(doc: dict[str, Any]) -> str:
     )
     return (
         f"- CPU: {m['cpu']} ({m['cores']} cores, {m['threads']} threads)\n"
-        f"- measured GEMM peaks (2048³): {peaks}\n- date: {m['date']}\n"
-        f"- versions: {versions}"
+        f"- measured GEMM peaks (2048³): {peaks}\n{_gpu_lines(m.get('gpu'), p)}"
+        f"- date: {m['date']}\n- versions: {versions}"
+    )
+
+
+def _gpu_lines(gpu: dict[str, Any] | None, peaks: dict[str, Any]) -> str:
+    if not gpu:
+        return ""
+    tensor = ", ".join(
+        f"{k.split('_')[1]} {v / 1e3:.1f} TFLOP/s"
+        for k, v in peaks.items()
+        if k.startswith("cuda_")
+    )
+    return (
+        f"- GPU: {gpu['name']} ({gpu['memory_gib']} GiB, {gpu['multiprocessors']} SMs, "
+        f"compute capability {gpu['compute_capability']}), driver {gpu['driver']}, "
+        f"CUDA {gpu['cuda']}, torch {gpu['torch']}\n"
+        f"- measured dense tensor-core peaks (8192³ matmul): {tensor or 'not measured'}\n"
     )
 
 
@@ -131,11 +171,14 @@ def write_report(doc: dict[str, Any], out: Path, plots: list[str]) -> Path:
     if doc.get("interrupted"):
         parts.append("\n**This run was interrupted; the tables hold the finished rows.**")
     parts.append(
-        f"\nBaseline (1.00x): `{doc.get('baseline')}` in PyTorch fp32. "
+        f"\nBaseline (1.00x): `{doc.get('baseline')}` in "
+        f"`{doc['config'].get('baseline_runtime', 'pytorch-fp32')}`. "
         "Speed-up: throughput relative to the baseline, same "
-        "shape, same run. `(arch. only)`: exact architecture with random weights "
-        "(speed only, no accuracy). % of peak: achieved GFLOP/s over the GEMM peak "
-        "measured at the start of the run (int8 peak for INT8 rows).\n"
+        "shape, same run; 'vs teacher, same runtime': relative to the baseline model in the "
+        "row's own runtime and precision. `(arch. only)`: exact architecture with random "
+        "weights (speed only, no accuracy). % of peak: achieved GFLOP/s over the peak "
+        "measured at the start of the run (int8 GEMM for INT8 rows, fp16 / bf16 "
+        "tensor-core matmul for CUDA rows, else fp32 GEMM).\n"
     )
     parts += shape_tables(doc["rows"])
     parts.append(_e2e(doc.get("end_to_end")))

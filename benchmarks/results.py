@@ -1,7 +1,8 @@
 """Benchmark rows and the files they become: results.json, report.md, PNG plots.
 
 ``results.json`` is rewritten after every row, so an interrupted run keeps what
-it measured. Speed-ups are computed against the teacher's PyTorch fp32 row of
+it measured. Speed-ups are computed against the teacher's baseline-runtime row
+(PyTorch fp32 unless told) and against the teacher in the row's own runtime, of
 the same shape in the same run, never across runs.
 """
 
@@ -14,7 +15,7 @@ from typing import Any
 from biolite.benchmarks.config import BenchConfig
 from biolite.benchmarks.measure import Timing
 from biolite.benchmarks.models import BenchModel
-from biolite.benchmarks.runners import BASELINE, Runner
+from biolite.benchmarks.runners import Runner
 from biolite.registry import TEACHER
 
 
@@ -42,7 +43,7 @@ class Results:
         p50 = timing.percentile(50)
         flops = model.flops_per_sequence(seq)
         achieved = flops * batch / p50 / 1e9
-        peak = self.peaks.get("int8_gops" if runner.int8 else "fp32_gflops")
+        peak = self.peaks.get(runner.peak)
         self._append(
             {
                 **_model_fields(model),
@@ -60,6 +61,7 @@ class Results:
                 "size_mb": runner.size_mb,
                 "gflop_per_seq": flops / 1e9,
                 "achieved_gflops": achieved,
+                "peak": runner.peak,
                 "pct_of_peak": 100 * achieved / peak if peak else None,
                 "f1": f1,
             }
@@ -90,28 +92,26 @@ class Results:
         self._write_json()
 
     # ---- derived -------------------------------------------------------
-    def baseline(self, batch: int, seq: int) -> dict[str, Any] | None:
-        """The baseline's PyTorch fp32 row for this shape (``None`` if it failed)."""
+    def baseline(self, batch: int, seq: int, runtime: str | None = None) -> dict[str, Any] | None:
+        """The baseline model's row for this shape and runtime (default: the baseline
+        runtime); ``None`` if it failed or was not measured."""
+        key = (self.baseline_model, runtime or self.config.baseline_runtime, batch, seq, "ok")
         for row in self.rows:
-            if (row["model"], row["runtime"], row["batch"], row["seq"], row["status"]) == (
-                self.baseline_model,
-                BASELINE,
-                batch,
-                seq,
-                "ok",
-            ):
+            if (row["model"], row["runtime"], row["batch"], row["seq"], row["status"]) == key:
                 return row
         return None
 
     def finished_rows(self) -> list[dict[str, Any]]:
-        """Rows with ``speedup`` (vs teacher PyTorch fp32, same shape) and F1 retention."""
+        """Rows with ``speedup`` (vs the baseline model's baseline-runtime row, same
+        shape), ``speedup_same_runtime`` (vs the baseline model in the row's own
+        runtime and precision, same shape) and F1 retention."""
         teacher_f1 = next(
             (
                 r["f1"]
                 for r in self.rows
                 if r["model"] == self.baseline_model
                 and r.get("f1") is not None
-                and r["runtime"] == BASELINE
+                and r["runtime"] == self.config.baseline_runtime
             ),
             None,
         )
@@ -121,6 +121,9 @@ class Results:
             base = self.baseline(row["batch"], row["seq"])
             ok = row["status"] == "ok" and base is not None
             row["speedup"] = row["seq_per_s"] / base["seq_per_s"] if ok else None
+            twin = self.baseline(row["batch"], row["seq"], row["runtime"])
+            ok = row["status"] == "ok" and twin is not None
+            row["speedup_same_runtime"] = row["seq_per_s"] / twin["seq_per_s"] if ok else None
             f1 = row.get("f1")
             row["f1_retention"] = f1 / teacher_f1 if f1 is not None and teacher_f1 else None
             out.append(row)

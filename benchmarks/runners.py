@@ -10,6 +10,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -20,12 +21,12 @@ from biolite.runtimes import Runtime
 
 @dataclass
 class Runner:
-    """A loaded runtime, its precision family and the model file it runs."""
+    """A loaded runtime, the measured peak it is compared with and the model file it runs."""
 
     name: str
     runtime: Runtime
     file: Path
-    int8: bool = False
+    peak: str = "fp32_gflops"  # key of the run's measured peaks: % of peak uses it
 
     @property
     def size_mb(self) -> float:
@@ -69,7 +70,7 @@ def _ort(model: BenchModel, ctx: Context, file: Path, name: str, int8: bool = Fa
     from biolite.runtimes.onnx import OnnxRuntime
 
     runtime = OnnxRuntime(model.folder, "ner", threads=ctx.threads, verify=False, file=file)
-    return Runner(name, runtime, file, int8)
+    return Runner(name, runtime, file, "int8_gops" if int8 else "fp32_gflops")
 
 
 def pytorch_fp32(model: BenchModel, ctx: Context) -> Runner:
@@ -126,6 +127,35 @@ def ort_tensorrt(model: BenchModel, ctx: Context) -> Runner:
     return Runner("ort-tensorrt", runtime, file)
 
 
+#: how a CUDA PyTorch row wraps the eager runtime: none, CUDA graphs, torch.compile
+_CUDA_WRAPPERS: dict[str, Callable[[Runtime], Runtime] | None] = {
+    "": None,
+    "-graphs": lambda r: _gpu().GraphedRuntime(r),
+    "-compile": lambda r: _gpu().CompiledRuntime(r),
+}
+
+
+def _gpu():
+    from biolite.benchmarks import gpu
+
+    return gpu
+
+
+def torch_cuda(model: BenchModel, ctx: Context, precision: str, wrapper: str) -> Runner:
+    """PyTorch on the GPU in ``precision`` (SDPA attention), optionally wrapped."""
+    from biolite.runtimes.torch import TorchRuntime
+
+    runtime = TorchRuntime(model.checkpoint, "ner", device="cuda", precision=precision)
+    wrap = _CUDA_WRAPPERS[wrapper]
+    name = f"torch-cuda-{precision}{wrapper}"
+    return Runner(
+        name,
+        wrap(runtime) if wrap else runtime,
+        model.checkpoint / "model.safetensors",
+        _gpu().PEAK_KEYS[precision],
+    )
+
+
 #: runtime name -> builder; the GPU rows fail with a reason where there is no GPU
 RUNNERS: dict[str, Callable[[BenchModel, Context], Runner]] = {
     "pytorch-fp32": pytorch_fp32,
@@ -133,9 +163,27 @@ RUNNERS: dict[str, Callable[[BenchModel, Context], Runner]] = {
     "ort-fp32-opt": ort_fp32_opt,
     "ort-int8-dynamic": ort_int8_dynamic,
     "ort-int8-static": ort_int8_static,
+    **{
+        f"torch-cuda-{precision}{wrapper}": partial(
+            torch_cuda, precision=precision, wrapper=wrapper
+        )
+        for precision in ("fp16", "bf16")
+        for wrapper in _CUDA_WRAPPERS
+    },
     "ort-cuda-fp16": ort_cuda_fp16,
     "ort-tensorrt": ort_tensorrt,
 }
 CPU_RUNNERS = ["pytorch-fp32", "ort-fp32", "ort-fp32-opt", "ort-int8-dynamic", "ort-int8-static"]
-GPU_RUNNERS = ["ort-cuda-fp16", "ort-tensorrt"]
+#: measured by default where torch sees a CUDA GPU (torch.compile rows only on request:
+#: every shape compiles for tens of seconds)
+TORCH_GPU_RUNNERS = [
+    "torch-cuda-fp16",
+    "torch-cuda-bf16",
+    "torch-cuda-fp16-graphs",
+    "torch-cuda-bf16-graphs",
+]
+#: measured by default where onnxruntime offers the CUDA provider
+ORT_GPU_RUNNERS = ["ort-cuda-fp16", "ort-tensorrt"]
+GPU_RUNNERS = [*TORCH_GPU_RUNNERS, "torch-cuda-fp16-compile", "torch-cuda-bf16-compile"]
+GPU_RUNNERS += ORT_GPU_RUNNERS
 BASELINE = "pytorch-fp32"

@@ -21,7 +21,7 @@ from biolite.benchmarks.machine import fp32_gemm_peak, int8_gemm_peak, machine_i
 from biolite.benchmarks.measure import measure, random_feed
 from biolite.benchmarks.models import BenchModel, prepare
 from biolite.benchmarks.results import Results
-from biolite.benchmarks.runners import BASELINE, RUNNERS, Context, Runner
+from biolite.benchmarks.runners import GPU_RUNNERS, RUNNERS, Context, Runner
 
 
 def run_suite(config: BenchConfig, progress: bool = True) -> Results:
@@ -59,20 +59,27 @@ def _guarded(module: str, function: str, config: BenchConfig) -> dict[str, Any]:
 
 
 def _peaks(config: BenchConfig) -> dict[str, float]:
-    return {
+    """CPU GEMM peaks always; fp16/bf16 tensor-core peaks when a CUDA row is asked for."""
+    from biolite.benchmarks.gpu import cuda_available, tensor_core_peaks
+
+    peaks = {
         "fp32_gflops": round(fp32_gemm_peak(config.threads), 1),
         "int8_gops": round(int8_gemm_peak(config.threads), 1),
     }
+    if cuda_available() and set(config.runtimes) & set(GPU_RUNNERS):
+        peaks.update(tensor_core_peaks())
+    return peaks
 
 
 def _plan(config: BenchConfig) -> list[tuple[str, list[str]]]:
-    """Models with their runtimes; the baseline's PyTorch fp32 rows always come first."""
+    """Models with their runtimes; the baseline's 1.0x rows always come first."""
+    baseline = config.baseline_runtime
     plan = [(name, list(config.runtimes)) for name in config.models]
     first = [p for p in plan if p[0] == config.baseline]
     if not first:
-        first = [(config.baseline, [BASELINE])]
-    elif BASELINE not in first[0][1]:
-        first[0][1].insert(0, BASELINE)
+        first = [(config.baseline, [baseline])]
+    elif baseline not in first[0][1]:
+        first[0][1].insert(0, baseline)
     return first + [p for p in plan if p[0] != config.baseline]
 
 
@@ -108,7 +115,11 @@ def _bench_runtime(
     for batch, seq in config.shapes:
         feed = random_feed(batch, seq)
         try:
-            timing = measure(lambda f=feed: runner.runtime.infer(f), budget_s=config.budget_s)
+            timing = measure(
+                lambda f=feed: runner.runtime.infer(f),
+                budget_s=config.budget_s,
+                max_repeats=config.max_runs,
+            )
         except Exception as exc:
             results.fail(model.name, runtime, [(batch, seq)], _reason(exc), model)
             continue

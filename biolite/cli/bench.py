@@ -44,6 +44,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         "BioBERT teacher)",
     )
     p.add_argument(
+        "--baseline-runtime",
+        default=None,
+        help="runtime of the 1.0x rows (default: pytorch-fp32; e.g. torch-cuda-fp16 for a "
+        "GPU-only run)",
+    )
+    p.add_argument(
         "--models",
         nargs="+",
         default=None,
@@ -53,7 +59,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--runtimes",
         nargs="+",
         default=None,
-        help="runtimes to measure (default: all CPU runtimes)",
+        help="runtimes to measure (default: the CPU runtimes, plus torch-cuda-{fp16,bf16}"
+        "[-graphs] where torch sees a CUDA GPU; torch-cuda-{fp16,bf16}-compile on request)",
     )
     p.add_argument(
         "--shapes", nargs="+", type=_shape, default=None, help="BATCHxSEQ shapes, e.g. 1x128 32x128"
@@ -64,6 +71,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         type=float,
         default=None,
         help="timed seconds per row (at least 3 runs after a warm-up)",
+    )
+    p.add_argument(
+        "--max-runs",
+        type=int,
+        default=None,
+        help="timed runs per row at most (default 30; raise it for stable p99 on a GPU)",
     )
     p.add_argument(
         "--eval-data",
@@ -128,6 +141,8 @@ _OPTIONS = {
     "corpus": "corpus",
     "cache": "cache",
     "baseline": "baseline",
+    "baseline_runtime": "baseline_runtime",
+    "max_runs": "max_runs",
     "concurrency": "concurrency",
 }
 
@@ -144,7 +159,7 @@ def run(args: argparse.Namespace) -> int:
         for path in rebuild_report(args.out):
             print(f"wrote {path}")
         return 0
-    for runtime in args.runtimes or []:
+    for runtime in [*(args.runtimes or []), *filter(None, [args.baseline_runtime])]:
         if runtime not in RUNNERS:
             raise UnknownNameError("runtime", runtime, list(RUNNERS))
     given = {

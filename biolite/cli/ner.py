@@ -23,6 +23,12 @@ def add_model_options(p: argparse.ArgumentParser, task: str = "ner") -> None:
         help="inference runtime (default: onnx for export directories, else torch)",
     )
     p.add_argument("--device", default="cpu", help="cpu, cuda, cuda:N (torch) or tensorrt (onnx)")
+    p.add_argument(
+        "--precision",
+        default=None,
+        help="torch: fp32, bf16, or fp16 (CUDA only); onnx: auto, fp32, optimized, int8, fp16 "
+        "(default: fp32 for torch, auto for onnx)",
+    )
     p.add_argument("--batch-size", type=int, default=16, help="sequences per model call")
     if task == "ner":
         p.add_argument("--max-length", type=int, default=512, help="tokens per window")
@@ -59,6 +65,8 @@ def build_pipeline(args: argparse.Namespace, task: str = "ner", **extra):
     from biolite.pipelines import pipeline
 
     options = {"max_length": args.max_length, **extra}
+    if getattr(args, "precision", None):
+        options["precision"] = args.precision
     if task == "ner":
         options.update(stride=args.stride, aggregation=args.aggregation)
     return pipeline(

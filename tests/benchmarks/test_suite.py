@@ -42,7 +42,13 @@ def run(trained_ner_dir, data_dir, tmp_path_factory):
         cache=out / "cache",
         baseline=str(trained_ner_dir),
         models=[str(trained_ner_dir), "tinybiobert"],
-        runtimes=["pytorch-fp32", "ort-fp32", "ort-int8-dynamic", "ort-cuda-fp16"],
+        runtimes=[
+            "pytorch-fp32",
+            "ort-fp32",
+            "ort-int8-dynamic",
+            "ort-cuda-fp16",
+            "torch-cuda-bf16",
+        ],
         shapes=[(1, 16), (2, 32)],
         budget_s=0.05,
         threads=1,
@@ -60,9 +66,34 @@ def test_the_run_writes_results_json_report_md_and_plots(run):
     doc = json.loads((config.out / "results.json").read_text())
     assert doc["machine"]["threads"] == 1 and doc["machine"]["versions"]["onnxruntime"]
     assert doc["gemm_peaks"]["fp32_gflops"] > 0 and doc["gemm_peaks"]["int8_gops"] > 0
-    ok = [r for r in doc["rows"] if r["status"] == "ok"]
+    ok = [r for r in doc["rows"] if r["status"] == "ok" and "cuda" not in r["runtime"]]
     assert len(ok) == 2 * 3 * 2  # two models, three CPU runtimes, two shapes
     assert all(set(r) >= COLUMNS for r in ok)
+
+
+def test_each_row_is_compared_with_the_peak_of_its_own_arithmetic(run):
+    _, results = run
+    peaks = {r["runtime"]: r["peak"] for r in results.rows if r["status"] == "ok"}
+    assert peaks["ort-int8-dynamic"] == "int8_gops"
+    assert peaks["pytorch-fp32"] == peaks["ort-fp32"] == "fp32_gflops"
+
+
+def test_same_runtime_speedups_compare_with_the_baseline_model_in_that_runtime(run):
+    _, results = run
+    rows = [r for r in results.finished_rows() if r["status"] == "ok"]
+    for row in rows:
+        twin = next(
+            r
+            for r in rows
+            if r["model"] == results.baseline_model
+            and (r["runtime"], r["batch"], r["seq"]) == (row["runtime"], row["batch"], row["seq"])
+        )
+        assert row["speedup_same_runtime"] == pytest.approx(
+            twin and row["seq_per_s"] / twin["seq_per_s"]
+        )
+    assert {r["speedup_same_runtime"] for r in rows if r["model"] == results.baseline_model} == {
+        1.0
+    }
 
 
 def test_speedups_are_relative_to_the_baselines_pytorch_row_of_the_same_shape(run):
@@ -102,13 +133,16 @@ def test_fine_tuned_models_get_f1_per_runtime(run):
     assert all(r["f1_retention"] is not None for r in scored)
 
 
-def test_a_runtime_that_cannot_run_becomes_a_row_with_the_reason(run):
+@pytest.mark.parametrize("runtime", ["ort-cuda-fp16", "torch-cuda-bf16"])
+def test_a_gpu_runtime_without_a_gpu_becomes_rows_with_the_reason(run, runtime):
     import onnxruntime
 
-    if "CUDAExecutionProvider" in onnxruntime.get_available_providers():
+    from biolite.benchmarks.gpu import cuda_available
+
+    if cuda_available() or "CUDAExecutionProvider" in onnxruntime.get_available_providers():
         pytest.skip("this machine has CUDA")
     _, results = run
-    failed = [r for r in results.rows if r["runtime"] == "ort-cuda-fp16"]
+    failed = [r for r in results.rows if r["runtime"] == runtime]
     assert len(failed) == 2 * 2
     assert all(
         r["status"].startswith("failed: RuntimeFailure") and "CUDA" in r["status"] for r in failed
