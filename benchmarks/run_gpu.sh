@@ -28,7 +28,7 @@ for stage in "$@"; do
         python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade \
             --target /tmp/site .whl/*.whl &&
         python3 -m pip install -q --no-index --no-deps --no-build-isolation --no-compile \
-            --target /tmp/site . || exit 1
+            -e . || exit 1
         python3 -c "import torch, transformers, biolite; print(torch.__version__, transformers.__version__, torch.cuda.get_device_name())"
         ;;
     tests)
