@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -131,18 +132,35 @@ class GraphedRuntime:
         static = {k: v.clone() for k, v in feed.items()}
         stream = torch.cuda.Stream()
         stream.wait_stream(torch.cuda.current_stream())
-        with torch.inference_mode(), torch.cuda.stream(stream):
-            for _ in range(3):  # warm-up on a side stream, as torch.cuda.graphs requires
-                model(**static)
-        torch.cuda.current_stream().wait_stream(stream)
-        graph = torch.cuda.CUDAGraph()
-        with torch.inference_mode(), torch.cuda.graph(graph):
-            logits = model(**static).logits
+        with _mask_always_expanded(), torch.inference_mode():
+            with torch.cuda.stream(stream):
+                for _ in range(3):  # warm-up on a side stream, as torch.cuda.graphs requires
+                    model(**static)
+            torch.cuda.current_stream().wait_stream(stream)
+            graph = torch.cuda.CUDAGraph()
+            with torch.cuda.graph(graph):
+                logits = model(**static).logits
         return graph, static, logits
 
     @property
     def info(self) -> dict[str, Any]:
         return {**self.runtime.info, "runtime": self.name, "graphs": len(self._graphs)}
+
+
+@contextmanager
+def _mask_always_expanded() -> Iterator[None]:
+    """Make transformers' attention-mask helpers take their tracing path while a graph
+    is captured: they then always build the additive mask instead of asking the GPU
+    whether the mask is all ones (a host sync, illegal during capture, whose answer
+    would otherwise be frozen into the graph for later, padded, batches)."""
+    from transformers import modeling_attn_mask_utils as masks
+
+    original = masks.is_torchdynamo_compiling
+    masks.is_torchdynamo_compiling = lambda: True
+    try:
+        yield
+    finally:
+        masks.is_torchdynamo_compiling = original
 
 
 class CompiledRuntime:

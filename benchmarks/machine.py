@@ -84,7 +84,8 @@ def _ort_gemm_peak(threads: int, n: int, repeats: int, integer: bool) -> float:
         [helper.make_tensor_value_info("Y", out_type, [n, n])],
         [numpy_helper.from_array(weight, "W")],
     )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    # IR 8 (what opset 17 needs) so that older onnxruntime builds load it too
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], ir_version=8)
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads
     session = ort.InferenceSession(

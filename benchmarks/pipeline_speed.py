@@ -112,9 +112,10 @@ def run(args: argparse.Namespace) -> list[dict[str, Any]]:
                 batch_size=batch_size, **options,
             )  # fmt: skip
             row = measure_pipeline(ner, docs, warmup_docs=min(len(docs), 2 * batch_size))
+            precision = ner.runtime.info["precision"]
             rows.append(
                 {
-                    "name": args.name or f"{args.runtime} {args.device} {ner.runtime.info['precision']}",
+                    "name": args.name or f"{args.runtime} {args.device} {precision}",
                     "model": str(args.model),
                     "random_weights": args.random_weights,
                     "runtime": ner.runtime.info,

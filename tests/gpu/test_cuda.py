@@ -73,8 +73,11 @@ def test_cuda_graph_replay_equals_eager_for_every_shape_and_fresh_inputs(tiny_ne
 
     eager = TorchRuntime(tiny_ner_dir, "ner", device="cuda", precision="fp16")
     graphed = GraphedRuntime(eager)
-    for seed, (batch, seq) in enumerate([(2, 32), (4, 16), (2, 32)]):
-        feed = random_feed(batch, seq, seed=10 + seed)  # new ids each time: no stale buffers
+    padded = random_feed(2, 32, seed=20)
+    padded["attention_mask"][0, 20:] = 0  # same shape as a graph captured on full masks
+    shapes = [(2, 32), (4, 16), (2, 32)]
+    feeds = [random_feed(b, s, seed=10 + i) for i, (b, s) in enumerate(shapes)] + [padded]
+    for feed in feeds:  # new ids each time: no stale buffers
         np.testing.assert_array_equal(graphed.infer(feed)["logits"], eager.infer(feed)["logits"])
     assert graphed.info["graphs"] == 2
 
