@@ -2,7 +2,7 @@
 # The GPU measurements behind benchmarks/results/gpu/, exactly as run on a lent GPU
 # machine (the workplace's `device` tool; image: CUDA PyTorch, no network).
 #
-#   bash benchmarks/run_gpu.sh OUT STAGE...     stages: setup tests e2e bench compile
+#   bash benchmarks/run_gpu.sh OUT STAGE...     stages: setup tests e2e bench compile probe
 #
 # setup installs the carried wheels (.whl/: transformers 4.57.6 and the other pins the
 # image lacks) and biolite into /tmp/site. DATA (default .devdata) holds what travels
@@ -67,6 +67,11 @@ for stage in "$@"; do
             --runtimes torch-cuda-bf16 torch-cuda-bf16-graphs torch-cuda-bf16-compile \
             --baseline-runtime torch-cuda-bf16 --shapes 1x128 128x128 --budget 1 \
             --max-runs 200 --cache /tmp/bench-cache 2>&1 | tr '\r' '\n' | tail -8
+        ;;
+    probe)
+        timeout 240 python3 -m biolite.benchmarks.mask_probe --models tinybiobert distilbiobert \
+            biobert --shapes 128x128 --cache /tmp/bench-cache --out "$OUT/mask_probe.json" |
+            cut -c1-400
         ;;
     *) echo "unknown stage $stage" >&2; exit 2 ;;
     esac
