@@ -23,6 +23,8 @@ from itertools import cycle, islice
 from pathlib import Path
 from typing import Any
 
+from biolite.pipelines import run_batches
+
 LABELS = ["O", "B-Disease", "I-Disease"]
 
 
@@ -56,19 +58,28 @@ def random_checkpoint(source: Path, out: Path, seed: int = 0) -> Path:
 
 
 def measure_pipeline(ner: Any, docs: list[str], warmup_docs: int) -> dict[str, Any]:
-    """Time one pass of ``ner`` over ``docs`` after a warm-up on the first few."""
+    """Time one pass of ``ner`` over ``docs`` after a warm-up on the first few, split
+    into the steps of ``NerPipeline.predict``: tokenize and window (host), run the
+    model (runtime, incl. transfers), decode entities (host)."""
     ner(docs[:warmup_docs])
+    clock = [time.perf_counter()]
+    encoded = ner.task.preprocess(docs)
+    clock.append(time.perf_counter())
+    logits = run_batches(ner.task, ner.runtime, encoded, ner.batch_size)
     _synchronize()
-    started = time.perf_counter()
-    entities = ner(docs)
-    _synchronize()
-    seconds = time.perf_counter() - started
+    clock.append(time.perf_counter())
+    entities = ner.task.postprocess(encoded, logits)
+    clock.append(time.perf_counter())
+    seconds = clock[-1] - clock[0]
+    steps = [round(b - a, 3) for a, b in zip(clock, clock[1:])]
     return {
         "documents": len(docs),
+        "sequences": len(encoded.sequences),
         "seconds": round(seconds, 3),
         "docs_per_s": round(len(docs) / seconds, 2),
         "characters_per_s": round(sum(map(len, docs)) / seconds),
         "entities": sum(map(len, entities)),
+        **dict(zip(("preprocess_s", "model_s", "postprocess_s"), steps)),
     }
 
 

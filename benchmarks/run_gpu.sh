@@ -3,6 +3,7 @@
 # machine (the workplace's `device` tool; image: CUDA PyTorch, no network).
 #
 #   bash benchmarks/run_gpu.sh OUT STAGE...     stages: setup tests e2e bench compile probe
+#                                                breakdown
 #
 # setup installs the carried wheels (.whl/: transformers 4.57.6 and the other pins the
 # image lacks) and biolite into /tmp/site. DATA (default .devdata) holds what travels
@@ -67,6 +68,12 @@ for stage in "$@"; do
             --runtimes torch-cuda-bf16 torch-cuda-bf16-graphs torch-cuda-bf16-compile \
             --baseline-runtime torch-cuda-bf16 --shapes 1x128 128x128 --budget 1 \
             --max-runs 200 --cache /tmp/bench-cache 2>&1 | tr '\r' '\n' | tail -8
+        ;;
+    breakdown)  # the e2e rows again, with host / model / host seconds per row
+        train_e2e_model
+        speed --runtime torch --device cuda --precision bf16 --batch-size 128 256 \
+            --name "torch cuda bf16 (breakdown)"
+        speed --runtime onnx --int8 --batch-size 32 --name "onnx int8 cpu (breakdown)"
         ;;
     probe)
         timeout 240 python3 -m biolite.benchmarks.mask_probe --models tinybiobert distilbiobert \

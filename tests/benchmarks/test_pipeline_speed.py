@@ -1,5 +1,7 @@
 import json
 
+import pytest
+
 from biolite.benchmarks.pipeline_speed import corpus_documents, main
 
 
@@ -22,5 +24,7 @@ def test_throughput_rows_are_appended_per_batch_size(tiny_ner_dir, tmp_path):
     first, second = runs[0]["rows"], runs[1]["rows"]
     assert [r["batch_size"] for r in first] == [2, 4]
     assert all(r["documents"] == 9 and r["docs_per_s"] > 0 for r in first + second)
+    steps = [first[0][k] for k in ("preprocess_s", "model_s", "postprocess_s")]
+    assert all(s >= 0 for s in steps) and sum(steps) == pytest.approx(first[0]["seconds"], abs=3e-3)
     assert second[0]["runtime"]["precision"] == "int8" and second[0]["random_weights"]
     assert runs[0]["machine"]["cpu"]
