@@ -88,15 +88,17 @@ def ort_fp32_opt(model: BenchModel, ctx: Context) -> Runner:
     return _ort(model, ctx, _optimized(model), "ort-fp32-opt")
 
 
-def ort_int8_dynamic(model: BenchModel, ctx: Context) -> Runner:
+def ort_int8_dynamic(model: BenchModel, ctx: Context, activations: str = "per-token") -> Runner:
+    """biolite's default INT8 (per-token activation scales) or the per-tensor scheme."""
     from biolite.export.quantize import DYNAMIC_OPS, quantize_dynamic_int8
 
     src = _fp32_onnx(model)
     file = model.variant(
-        f"model.int8-dynamic-{'-'.join(DYNAMIC_OPS).lower()}-gather.onnx",
-        lambda tmp: quantize_dynamic_int8(src, tmp, embeddings=True),
+        f"model.int8-dynamic-{'-'.join(DYNAMIC_OPS).lower()}-gather-{activations}.onnx",
+        lambda tmp: quantize_dynamic_int8(src, tmp, embeddings=True, activations=activations),
     )
-    return _ort(model, ctx, file, "ort-int8-dynamic", int8=True)
+    name = "ort-int8-dynamic" + ("" if activations == "per-token" else f"-{activations}")
+    return _ort(model, ctx, file, name, int8=True)
 
 
 def ort_int8_static(model: BenchModel, ctx: Context) -> Runner:
@@ -162,6 +164,7 @@ RUNNERS: dict[str, Callable[[BenchModel, Context], Runner]] = {
     "ort-fp32": ort_fp32,
     "ort-fp32-opt": ort_fp32_opt,
     "ort-int8-dynamic": ort_int8_dynamic,
+    "ort-int8-dynamic-per-tensor": partial(ort_int8_dynamic, activations="per-tensor"),
     "ort-int8-static": ort_int8_static,
     **{
         f"torch-cuda-{precision}{wrapper}": partial(

@@ -155,6 +155,7 @@ class _Job:
             self._path("fp32"),
             self._path("int8"),
             embeddings=self.spec.int8_embeddings,
+            activations=self.spec.int8_activations,
         )
 
     def _fp16(self) -> None:

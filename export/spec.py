@@ -21,6 +21,8 @@ class ExportSpec(BaseModel):
     int8: bool = False
     static: bool = False
     int8_embeddings: bool = True  # dynamic INT8 only; static QDQ keeps fp32 embeddings
+    #: dynamic INT8 activation scales: "per-token" (batch-invariant) or "per-tensor"
+    int8_activations: Literal["per-token", "per-tensor"] = "per-token"
     calibration_data: Path | None = None
     calibration_samples: int = Field(128, ge=8)
     fp16: bool = False

@@ -30,6 +30,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="static QDQ INT8 of MatMuls, calibrated on --calibration-data",
     )
     p.add_argument(
+        "--int8-activations",
+        choices=["per-token", "per-tensor"],
+        default="per-token",
+        help="activation scales of dynamic INT8: per-token gives each token its own scale, so "
+        "a document's answer never depends on what shares its batch; per-tensor (onnxruntime's "
+        "stock scheme) uses one scale per batch, so answers change with batch composition",
+    )
+    p.add_argument(
         "--int8-embeddings",
         action=argparse.BooleanOptionalAction,
         default=True,
@@ -92,6 +100,7 @@ def run(args: argparse.Namespace) -> int:
         int8=args.int8,
         static=args.static,
         int8_embeddings=args.int8_embeddings,
+        int8_activations=args.int8_activations,
         calibration_data=args.calibration_data,
         calibration_samples=args.calibration_samples,
         fp16=args.fp16,
