@@ -34,6 +34,10 @@ class DataFormatError(BioliteError, ValueError):
         super().__init__(f"{path}:{line}: {message}")
 
 
+class DataError(BioliteError, ValueError):
+    """A dataset folder, split or fold cannot be used as asked (missing, empty, untyped)."""
+
+
 class InputError(BioliteError, ValueError):
     """Input text or arguments given to a pipeline are unusable."""
 

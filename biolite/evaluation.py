@@ -51,7 +51,7 @@ def evaluate_ner(
     progress: bool = False,
 ) -> NerEvaluation:
     """Evaluate pipeline ``ner`` on ``DIR/<split>.tsv``."""
-    sentences = load_ner_split(data_dir, split, entity_type)
+    sentences = load_ner_split(data_dir, split, entity_type, getattr(ner, "labels", None))
     started = time.perf_counter()
     overall, per_type = evaluate_sentences(ner, sentences, progress)
     return NerEvaluation(

@@ -61,6 +61,9 @@ def export(
     source = resolve_model(model, spec.task)
     if is_onnx_dir(source):
         raise ExportError(f"{source} is already an ONNX export; pass the fine-tuned checkpoint")
+    from biolite.export.gate import check_eval_data
+
+    check_eval_data(source, spec)  # fail in seconds, before any export work
     started = time.perf_counter()
     with staged_output(out, spec.overwrite) as stage:
         job = _Job(source, stage, spec, progress, log or (lambda _: None))

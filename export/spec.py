@@ -29,6 +29,8 @@ class ExportSpec(BaseModel):
     tensorrt: bool = False
     eval_data: Path | None = None
     eval_split: str = "test"
+    entity_type: str | None = None  # untyped eval tags (default: the model's one type)
+    fold: int | None = Field(None, ge=1)  # RE eval fold (default: the fold trained on)
     max_f1_drop: float = 1.0  # negative: INT8 must beat fp32 by that much
     max_length: int = Field(512, ge=16, le=512)
     overwrite: bool = False
@@ -71,6 +73,7 @@ class AccuracyGate(BaseModel):
     metric: str
     data: str
     split: str
+    fold: int | None = None
     fp32: float
     int8: float
     drop_points: float

@@ -27,7 +27,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     ner.add_argument(
         "--entity-type",
         default=None,
-        help="type of untyped B/I tags (default: from the dataset folder name)",
+        help="type of untyped B/I tags (default: the model's entity type when its labels "
+        "have exactly one, else from the dataset folder name)",
     )
     ner.add_argument("--json", action="store_true", help="print the result as JSON")
     add_model_options(ner)

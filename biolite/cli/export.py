@@ -30,6 +30,19 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="static QDQ INT8 of MatMuls, calibrated on --calibration-data",
     )
     p.add_argument(
+        "--entity-type",
+        default=None,
+        help="type of untyped B/I tags in --eval-data (default: the model's entity type when "
+        "its labels have exactly one, else from the dataset folder name)",
+    )
+    p.add_argument(
+        "--fold",
+        type=int,
+        default=None,
+        help="GAD fold scored by the RE accuracy gate (default: the fold the model was "
+        "trained on, recorded by `biolite train re`; else 1)",
+    )
+    p.add_argument(
         "--int8-activations",
         choices=["per-token", "per-tensor"],
         default="per-token",
@@ -101,6 +114,8 @@ def run(args: argparse.Namespace) -> int:
         static=args.static,
         int8_embeddings=args.int8_embeddings,
         int8_activations=args.int8_activations,
+        entity_type=args.entity_type,
+        fold=args.fold,
         calibration_data=args.calibration_data,
         calibration_samples=args.calibration_samples,
         fp16=args.fp16,

@@ -6,6 +6,7 @@ table below supplies the type. Typed sub-folders (``mtl2016-*``) need no table.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from biolite.data.conll import Sentence, read_conll
@@ -28,6 +29,13 @@ def entity_type_for(data_dir: str | Path) -> str | None:
     return NER_DATASETS.get(name)
 
 
+def model_entity_type(labels: Iterable[str] | None) -> str | None:
+    """The one entity type of a label map (``O``, ``B-Species``, ``I-Species`` ->
+    ``Species``); ``None`` when it has none or several."""
+    types = {label.split("-", 1)[1] for label in labels or () if "-" in label}
+    return types.pop() if len(types) == 1 else None
+
+
 def split_path(data_dir: str | Path, split: str) -> Path:
     """``DIR/<split>.tsv``; ``dev`` is accepted for ``devel``."""
     split = {"dev": "devel", "validation": "devel"}.get(split, split)
@@ -35,7 +43,13 @@ def split_path(data_dir: str | Path, split: str) -> Path:
 
 
 def load_ner_split(
-    data_dir: str | Path, split: str, entity_type: str | None = None
+    data_dir: str | Path,
+    split: str,
+    entity_type: str | None = None,
+    labels: Iterable[str] | None = None,
 ) -> list[Sentence]:
-    """Read ``split`` of a dataset folder, typing untyped tags from the table."""
-    return read_conll(split_path(data_dir, split), entity_type or entity_type_for(data_dir))
+    """Read ``split`` of a dataset folder. Untyped ``B``/``I`` tags get
+    ``entity_type``, else the type of the model whose ``labels`` are given when it
+    has exactly one, else the dataset table's type for the folder."""
+    kind = entity_type or model_entity_type(labels) or entity_type_for(data_dir)
+    return read_conll(split_path(data_dir, split), kind)

@@ -37,6 +37,7 @@ class ReSettings(BaseModel):
     negative: str
     metric: Literal["binary", "micro"]
     strategy: Literal["mask", "markers"] = "mask"
+    fold: int | None = None  # the cross-validation fold trained on (GAD), if any
 
     @classmethod
     def from_config(cls, config: Any) -> ReSettings:

@@ -53,6 +53,7 @@ def settings_for(config: ReTrainConfig) -> ReSettings:
         negative=scheme.negative,
         metric=scheme.metric,
         strategy=config.strategy,
+        fold=default_fold(config),
     )
 
 
