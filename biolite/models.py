@@ -7,10 +7,11 @@ the registry default).
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
-from biolite.errors import ModelNotFoundError
+from biolite.errors import ModelNotFoundError, ModelTypeError
 from biolite.registry import DEFAULT_NER_MODEL, find_spec
 
 _ALLOWED = ["*.json", "*.txt", "*.safetensors", "*.onnx", "*.model"]
@@ -60,6 +61,42 @@ def _how_to(task: str, what: str) -> str:
         f"pass model=PATH (a fine-tuned checkpoint or a `biolite export` directory), "
         f"or set {variable}=PATH."
     )
+
+
+#: transformers head (architecture suffix) -> biolite task
+HEAD_TASKS = {"ForTokenClassification": "ner", "ForSequenceClassification": "re"}
+#: the export manifest's file name (written by ``biolite.export``)
+EXPORT_MANIFEST = "biolite-export.json"
+_TASK_NAMES = {"ner": "token-classification (NER)", "re": "relation-extraction (RE)"}
+
+
+def model_task(path: Path) -> tuple[str | None, str]:
+    """The task ``path`` (checkpoint or export directory) was built for, and why we
+    think so: the export manifest's task, ``biolite_re`` settings, or the head class."""
+    manifest = path / EXPORT_MANIFEST
+    if manifest.is_file():
+        return json.loads(manifest.read_text()).get("task"), f"its {EXPORT_MANIFEST} says so"
+    try:
+        config = json.loads((path / "config.json").read_text())
+    except (OSError, ValueError):
+        return None, "no readable config.json"
+    if config.get("biolite_re"):
+        return "re", "its config.json has biolite_re settings"
+    for arch in config.get("architectures") or []:
+        for suffix, task in HEAD_TASKS.items():
+            if arch.endswith(suffix):
+                return task, f"its head is {arch}"
+    return None, "its head is not a classification head"
+
+
+def check_task(path: Path, task: str) -> None:
+    """``ModelTypeError`` (one line) when ``path`` holds a model of another task."""
+    found, why = model_task(path)
+    if found is not None and found != task:
+        raise ModelTypeError(
+            f"{path} is a {_TASK_NAMES.get(found, found)} model ({why}), "
+            f"not a {_TASK_NAMES.get(task, task)} one: use it as task {found!r}"
+        )
 
 
 def is_onnx_dir(path: Path) -> bool:

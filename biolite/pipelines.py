@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from biolite.errors import InputError, UnknownNameError
-from biolite.models import is_onnx_dir, resolve_model
+from biolite.models import check_task, is_onnx_dir, resolve_model
 from biolite.runtimes import Runtime, load_runtime
 from biolite.tasks.ner import NerEncoded, NerTask
 from biolite.types import Entity
@@ -152,6 +152,7 @@ def pipeline(
         client = TritonNerPipeline if task == "ner" else TritonRePipeline
         return client(batch_size=batch_size, **options)
     path = resolve_model(model, task)
+    check_task(path, task)
     runtime = runtime or ("onnx" if is_onnx_dir(path) else "torch")
     task_options = {k: options.pop(k) for k in _TASK_OPTIONS if k in options}
     backend = load_runtime(runtime, path, task, device=device, **options)

@@ -51,6 +51,7 @@ def export(
     log: Callable[[str], None] | None = None,
 ) -> ExportReport:
     """Export ``model`` (checkpoint dir, registry name or hub id) to ``out``."""
+    from biolite.export.gate import check_eval_data
     from biolite.models import is_onnx_dir, resolve_model
 
     spec = spec or ExportSpec()
@@ -61,8 +62,7 @@ def export(
     source = resolve_model(model, spec.task)
     if is_onnx_dir(source):
         raise ExportError(f"{source} is already an ONNX export; pass the fine-tuned checkpoint")
-    from biolite.export.gate import check_eval_data
-
+    spec = _with_model_task(source, spec)
     check_eval_data(source, spec)  # fail in seconds, before any export work
     started = time.perf_counter()
     with staged_output(out, spec.overwrite) as stage:
@@ -71,6 +71,18 @@ def export(
         report.seconds = round(time.perf_counter() - started, 1)
         write_manifest(stage, job.manifest(report))
     return report
+
+
+def _with_model_task(source: Path, spec: ExportSpec) -> ExportSpec:
+    """The spec with the task the checkpoint was trained for; an explicit task that
+    contradicts the checkpoint is refused."""
+    from biolite.models import check_task, model_task
+
+    if "task" in spec.model_fields_set:
+        check_task(source, spec.task)
+        return spec
+    found, _ = model_task(source)
+    return spec.model_copy(update={"task": found}) if found else spec
 
 
 class _Job:

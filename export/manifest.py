@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from biolite.errors import BioliteError
+from biolite.models import EXPORT_MANIFEST
 
-MANIFEST = "biolite-export.json"
+MANIFEST = EXPORT_MANIFEST  # one name, defined in the core (biolite.models)
 
 
 class IntegrityError(BioliteError, ValueError):

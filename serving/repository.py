@@ -87,6 +87,7 @@ def build_repository(
 ) -> list[Path]:
     """Add every pipeline of ``builds`` to ``repo``; returns the model folders written."""
     from biolite.export.manifest import verify_manifest
+    from biolite.models import check_task
 
     repo = Path(repo)
     written = []
@@ -96,6 +97,7 @@ def build_repository(
                 f"{build.export_dir} is not a `biolite export` directory "
                 "(no biolite-export.json); export the model first"
             )
+        check_task(build.export_dir, build.task)
         names = _step_inputs(build)  # read model.onnx once per pipeline
         written.append(
             _write(

@@ -18,7 +18,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("model", help="fine-tuned checkpoint directory, registry name or hub id")
     p.add_argument("-o", "--out", required=True, type=Path, help="output export directory")
-    p.add_argument("--task", default="ner", choices=["ner", "re"], help="the model's task")
+    p.add_argument(
+        "--task",
+        default=None,
+        choices=["ner", "re"],
+        help="the model's task (default: read from the checkpoint; a contradicting --task is "
+        "refused)",
+    )
     p.add_argument(
         "--int8",
         action="store_true",
@@ -107,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
     from biolite.export import AccuracyGateError, ExportSpec, export
 
     spec = ExportSpec(
-        task=args.task,
+        **({"task": args.task} if args.task else {}),
         opset=args.opset,
         optimize=args.optimize,
         int8=args.int8,
