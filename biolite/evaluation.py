@@ -8,7 +8,7 @@ from pathlib import Path
 
 from biolite.data.conll import Sentence
 from biolite.data.datasets import load_ner_split
-from biolite.types import NerEvaluation, TypeScores
+from biolite.types import Baseline, NerEvaluation, TypeScores
 
 
 def score_tags(gold: Sequence[Sequence[str]], pred: Sequence[Sequence[str]]):
@@ -39,8 +39,30 @@ def _scores(row: dict) -> TypeScores:
 
 def evaluate_sentences(ner, sentences: Sequence[Sentence], progress: bool = False):
     """Score an NER pipeline on gold sentences: returns (overall, per_type)."""
+    overall, per_type, _ = score_sentences(ner, sentences, progress)
+    return overall, per_type
+
+
+def score_sentences(ner, sentences: Sequence[Sentence], progress: bool = False):
+    """(overall, per_type, baseline) of an NER pipeline on gold sentences."""
     pred = ner.predict_words([s.tokens for s in sentences], progress=progress)
-    return score_tags([s.tags for s in sentences], pred)
+    gold = [s.tags for s in sentences]
+    overall, per_type = score_tags(gold, pred)
+    return overall, per_type, ner_baseline(gold, pred)
+
+
+def ner_baseline(gold: Sequence[Sequence[str]], pred: Sequence[Sequence[str]]) -> Baseline:
+    """The better of two trivial taggers: every word ``O`` (F1 0) and every word a
+    one-word entity of the most frequent gold type; and whether ``pred`` is constant."""
+    types = [t[2:] for tags in gold for t in tags if t.startswith("B-")]
+    name, f1 = "every word 'O'", 0.0
+    if types:
+        common = max(set(types), key=types.count)
+        f1_common = score_tags(gold, [[f"B-{common}"] * len(tags) for tags in gold])[0].f1
+        if f1_common > f1:
+            name, f1 = f"every word 'B-{common}'", f1_common
+    constant = len({t for tags in pred for t in tags}) <= 1
+    return Baseline(name=name, f1=f1, constant_predictions=constant)
 
 
 def evaluate_ner(
@@ -53,7 +75,7 @@ def evaluate_ner(
     """Evaluate pipeline ``ner`` on ``DIR/<split>.tsv``."""
     sentences = load_ner_split(data_dir, split, entity_type, getattr(ner, "labels", None))
     started = time.perf_counter()
-    overall, per_type = evaluate_sentences(ner, sentences, progress)
+    overall, per_type, baseline = score_sentences(ner, sentences, progress)
     return NerEvaluation(
         model=str(ner.model),
         data=str(data_dir),
@@ -62,4 +84,5 @@ def evaluate_ner(
         overall=overall,
         per_type=per_type,
         seconds=round(time.perf_counter() - started, 3),
+        baseline=baseline,
     )

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from biolite.data.re import ReSplit, load_re_split
-from biolite.types import ReEvaluation, TypeScores
+from biolite.types import Baseline, ReEvaluation, TypeScores
 
 
 def _prf(tp: int, fp: int, fn: int) -> TypeScores:
@@ -36,13 +36,28 @@ def score_relations(gold: Sequence[str], pred: Sequence[str], negative: str):
     return _prf(*totals), per_label
 
 
+def re_baseline(gold: Sequence[str], pred: Sequence[str], negative: str) -> Baseline:
+    """The best constant predictor (every pair one label) under the task's metric,
+    and whether ``pred`` is constant."""
+    scores = {
+        label: score_relations(gold, [label] * len(gold), negative)[0].f1 for label in set(gold)
+    }
+    label = max(sorted(scores), key=scores.get) if scores else negative
+    return Baseline(
+        name=f"every pair {label!r}",
+        f1=scores.get(label, 0.0),
+        constant_predictions=len(set(pred)) <= 1,
+    )
+
+
 def evaluate_re(re_pipeline, split: ReSplit, data: str = "", name: str = "") -> ReEvaluation:
     """Score a relation pipeline on the examples of ``split``."""
     settings = re_pipeline.settings
     started = time.perf_counter()
     texts = re_pipeline.task.inputs([(e.text, e.head, e.tail) for e in split.examples])
     pred = [label for label, _ in re_pipeline.predict_texts(texts)]
-    overall, per_label = score_relations([e.label for e in split.examples], pred, settings.negative)
+    gold = [e.label for e in split.examples]
+    overall, per_label = score_relations(gold, pred, settings.negative)
     metric = (
         "binary F1 of the positive label"
         if settings.metric == "binary"
@@ -58,6 +73,7 @@ def evaluate_re(re_pipeline, split: ReSplit, data: str = "", name: str = "") -> 
         overall=overall,
         per_label=per_label,
         seconds=round(time.perf_counter() - started, 3),
+        baseline=re_baseline(gold, pred, settings.negative),
     )
 
 

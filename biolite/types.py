@@ -28,6 +28,20 @@ class TypeScores(BaseModel):
     support: int
 
 
+class Baseline(BaseModel):
+    """The best trivial predictor on the same data, and whether the model was constant."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str  # e.g. "every word 'O'", "every pair '1'"
+    f1: float
+    constant_predictions: bool  # the model predicted one label everywhere
+
+    def degenerate(self, f1: float) -> bool:
+        """True when a model scoring ``f1`` learned nothing beyond the baseline."""
+        return self.constant_predictions or f1 <= self.f1
+
+
 class NerEvaluation(BaseModel):
     """Result of ``biolite evaluate ner``: overall and per-type scores."""
 
@@ -40,6 +54,7 @@ class NerEvaluation(BaseModel):
     overall: TypeScores
     per_type: dict[str, TypeScores]
     seconds: float
+    baseline: Baseline | None = None
 
 
 class Relation(BaseModel):
@@ -67,3 +82,4 @@ class ReEvaluation(BaseModel):
     overall: TypeScores
     per_label: dict[str, TypeScores]
     seconds: float
+    baseline: Baseline | None = None

@@ -36,10 +36,18 @@ class AccuracyGateError(ExportError):
 
     def __init__(self, report: ExportReport):
         self.report, gate = report, report.gate
+        if gate.drop_points > gate.max_drop_points:
+            why = f"drop {gate.drop_points:.2f} > {gate.max_drop_points:.2f} points"
+        else:
+            why = (
+                f"the model does not beat the trivial baseline ({gate.baseline}: "
+                f"{gate.baseline_score:.2f})"
+                + (", it predicts one label everywhere" if gate.constant_predictions else "")
+                + "; pass --allow-degenerate to export it anyway"
+            )
         super().__init__(
             f"INT8 accuracy gate failed: {gate.metric} fp32 {gate.fp32:.2f} vs INT8 "
-            f"{gate.int8:.2f} on {gate.data} [{gate.split}], drop {gate.drop_points:.2f} > "
-            f"{gate.max_drop_points:.2f} points; nothing was written"
+            f"{gate.int8:.2f} on {gate.data} [{gate.split}], {why}; nothing was written"
         )
 
 
@@ -221,7 +229,9 @@ class _Job:
         g = self.gate
         self.log(
             f"accuracy gate: fp32 {g.fp32:.2f}  int8 {g.int8:.2f}  drop {g.drop_points:.2f}"
-            f" (max {g.max_drop_points:.2f}) -> {'pass' if g.passed else 'FAIL'}"
+            f" (max {g.max_drop_points:.2f}); trivial baseline {g.baseline} "
+            f"{g.baseline_score:.2f}{' (DEGENERATE)' if g.degenerate else ''}"
+            f" -> {'pass' if g.passed else 'FAIL'}"
         )
 
     # ---- record --------------------------------------------------------

@@ -7,6 +7,7 @@ from typing import Any
 
 from biolite.errors import DataError
 from biolite.export.spec import AccuracyGate, ExportSpec
+from biolite.types import Baseline
 
 
 def _labels(config: Any) -> list[str]:
@@ -43,24 +44,26 @@ def _re_data(config: Any, spec: ExportSpec):
     return split
 
 
-def _ner_f1(export_dir: Path, precision: str, spec: ExportSpec) -> float:
-    from biolite.evaluation import evaluate_sentences
+def _ner_f1(export_dir: Path, precision: str, spec: ExportSpec) -> tuple[float, Baseline]:
+    from biolite.evaluation import score_sentences
     from biolite.pipelines import pipeline
 
     ner = pipeline(
         "ner", model=export_dir, runtime="onnx", precision=precision, batch_size=32, verify=False
     )
-    return evaluate_sentences(ner, _ner_data(ner.runtime.config, spec))[0].f1
+    overall, _, baseline = score_sentences(ner, _ner_data(ner.runtime.config, spec))
+    return overall.f1, baseline
 
 
-def _re_f1(export_dir: Path, precision: str, spec: ExportSpec) -> float:
+def _re_f1(export_dir: Path, precision: str, spec: ExportSpec) -> tuple[float, Baseline]:
     from biolite.evaluation_re import evaluate_re
     from biolite.pipelines import pipeline
 
     re_pipe = pipeline(
         "re", model=export_dir, runtime="onnx", precision=precision, batch_size=32, verify=False
     )
-    return evaluate_re(re_pipe, _re_data(re_pipe.runtime.config, spec)).overall.f1
+    result = evaluate_re(re_pipe, _re_data(re_pipe.runtime.config, spec))
+    return result.overall.f1, result.baseline
 
 
 #: task -> reader of its evaluation data (raises DataError naming file and line)
@@ -101,7 +104,9 @@ def _config(export_dir: Path) -> Any:
 def accuracy_gate(export_dir: Path, spec: ExportSpec) -> AccuracyGate:
     """Score fp32 and INT8 on ``spec.eval_data`` and compare the drop with the limit."""
     name, scorer = METRICS[spec.task]
-    fp32, int8 = (100 * scorer(export_dir, p, spec) for p in ("fp32", "int8"))
+    (fp32, base32), (int8, base8) = (scorer(export_dir, p, spec) for p in ("fp32", "int8"))
+    degenerate = base32.degenerate(fp32) or base8.degenerate(int8)
+    fp32, int8 = 100 * fp32, 100 * int8
     drop = fp32 - int8
     return AccuracyGate(
         metric=name,
@@ -112,5 +117,9 @@ def accuracy_gate(export_dir: Path, spec: ExportSpec) -> AccuracyGate:
         int8=round(int8, 2),
         drop_points=round(drop, 2),
         max_drop_points=spec.max_f1_drop,
-        passed=drop <= spec.max_f1_drop,
+        baseline=base32.name,
+        baseline_score=round(100 * base32.f1, 2),
+        constant_predictions=base32.constant_predictions or base8.constant_predictions,
+        degenerate=degenerate,
+        passed=drop <= spec.max_f1_drop and (spec.allow_degenerate or not degenerate),
     )

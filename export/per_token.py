@@ -30,7 +30,7 @@ ZERO_POINT = 128
 def per_token_activations(model) -> int:
     """Rewrite every ``DynamicQuantizeLinear`` of ``model`` (an ``onnx.ModelProto``)
     in place; returns how many were rewritten."""
-    from onnx import numpy_helper
+    from onnx import helper, numpy_helper
 
     graph = model.graph
     graph.initializer.extend(
@@ -40,18 +40,64 @@ def per_token_activations(model) -> int:
             ("per_token/min_scale", MIN_SCALE, np.float32),
             ("per_token/flat", [-1], np.int64),
             ("per_token/zp", ZERO_POINT, np.uint8),
+            ("per_token/one", 1.0, np.float32),
         ]
     )
-    nodes, count = [], 0
+    if not any(o.domain == "com.microsoft" for o in model.opset_import):
+        model.opset_import.append(helper.make_opsetid("com.microsoft", 1))
+    nodes, scales = [], set()
     for node in graph.node:
         if node.op_type == "DynamicQuantizeLinear":
-            nodes += _per_token_nodes(node.input[0], *node.output, node.name or f"dql{count}")
-            count += 1
+            nodes += _per_token_nodes(node.input[0], *node.output, node.name or f"dql{len(scales)}")
+            scales.add(node.output[1])
         else:
             nodes.append(node)
     del graph.node[:]
-    graph.node.extend(nodes)
-    return count
+    graph.node.extend(_scale_rows_first(nodes, scales))
+    return len(scales)
+
+
+def _scale_rows_first(nodes: list, scales: set[str]) -> list:
+    """Rewrite ``Cast(MatMulInteger(a, b)) * (row_scale * weight_scale)`` as
+    ``MatMulIntegerToFloat(a, b, 1, weight_scale) * row_scale``.
+
+    onnxruntime would otherwise fuse the original pattern into
+    ``MatMulIntegerToFloat`` with the per-row scale as ``a_scale``, which that op only
+    accepts per tensor or per column: it computes wrong results. Here the fused
+    kernel gets a scalar ``a_scale`` of 1 (valid) and the per-row scale is one Mul.
+    """
+    from onnx import helper
+
+    made = {o: n for n in nodes for o in n.output}
+    products = {
+        n.output[0]: n for n in nodes if n.op_type == "Mul" and any(i in scales for i in n.input)
+    }
+    replaced, out = set(), []
+    for node in nodes:
+        product = next((products[i] for i in node.input if i in products), None)
+        cast = next((made.get(i) for i in node.input if i not in products), None)
+        integer = made.get(cast.input[0]) if cast is not None and cast.op_type == "Cast" else None
+        if product is None or node.op_type != "Mul" or integer is None:
+            out.append(node)
+            continue
+        row = next(i for i in product.input if i in scales)
+        weight = next(i for i in product.input if i != row)
+        a, b, a_zero, b_zero = integer.input
+        scaled = f"{node.output[0]}/column_scaled"
+        out.append(
+            helper.make_node(
+                "MatMulIntegerToFloat",
+                [a, b, "per_token/one", weight, a_zero, b_zero],
+                [scaled],
+                name=f"{node.name}/integer",
+                domain="com.microsoft",
+            )
+        )
+        out.append(
+            helper.make_node("Mul", [scaled, row], list(node.output), name=f"{node.name}/rows")
+        )
+        replaced.update({product.output[0], cast.output[0], integer.output[0]})
+    return [n for n in out if n.output[0] not in replaced]
 
 
 def _per_token_nodes(x: str, quantized: str, scale: str, zero_point: str, name: str) -> Iterable:

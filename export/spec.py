@@ -32,6 +32,7 @@ class ExportSpec(BaseModel):
     entity_type: str | None = None  # untyped eval tags (default: the model's one type)
     fold: int | None = Field(None, ge=1)  # RE eval fold (default: the fold trained on)
     max_f1_drop: float = 1.0  # negative: INT8 must beat fp32 by that much
+    allow_degenerate: bool = False  # pass the gate even if the model beats no trivial baseline
     max_length: int = Field(512, ge=16, le=512)
     overwrite: bool = False
 
@@ -78,6 +79,10 @@ class AccuracyGate(BaseModel):
     int8: float
     drop_points: float
     max_drop_points: float
+    baseline: str | None = None  # the best trivial predictor on the same data
+    baseline_score: float | None = None
+    constant_predictions: bool = False
+    degenerate: bool = False  # does not beat the baseline, or predicts one label everywhere
     passed: bool
 
 

@@ -78,7 +78,25 @@ def run_re(args: argparse.Namespace) -> int:
         f"({result.skipped} skipped), {result.seconds}s; metric: {result.metric}"
     )
     _table([("overall", result.overall), *sorted(result.per_label.items())])
+    _baseline(result)
     return 0
+
+
+def _baseline(result) -> None:
+    """The trivial baseline under the table, and a warning when the model is no better."""
+    import sys
+
+    base = result.baseline
+    if base is None:
+        return
+    print(f"trivial baseline ({base.name}): f1 {base.f1:.4f}")
+    if base.degenerate(result.overall.f1):
+        what = (
+            "predicts one label everywhere"
+            if base.constant_predictions
+            else "does not beat the trivial baseline"
+        )
+        print(f"warning: the model {what}", file=sys.stderr)
 
 
 def _table(rows) -> None:
@@ -101,4 +119,5 @@ def run_ner(args: argparse.Namespace) -> int:
         f"{result.seconds}s"
     )
     _table([("overall", result.overall), *sorted(result.per_type.items())])
+    _baseline(result)
     return 0

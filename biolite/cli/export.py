@@ -36,6 +36,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="static QDQ INT8 of MatMuls, calibrated on --calibration-data",
     )
     p.add_argument(
+        "--allow-degenerate",
+        action="store_true",
+        help="let the accuracy gate pass a model that does not beat the trivial baseline "
+        "(best constant prediction) or predicts one label everywhere",
+    )
+    p.add_argument(
         "--entity-type",
         default=None,
         help="type of untyped B/I tags in --eval-data (default: the model's entity type when "
@@ -122,6 +128,7 @@ def run(args: argparse.Namespace) -> int:
         int8_activations=args.int8_activations,
         entity_type=args.entity_type,
         fold=args.fold,
+        allow_degenerate=args.allow_degenerate,
         calibration_data=args.calibration_data,
         calibration_samples=args.calibration_samples,
         fp16=args.fp16,
