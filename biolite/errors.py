@@ -18,9 +18,10 @@ class ConfigError(BioliteError, ValueError):
 class UnknownNameError(ConfigError, KeyError):
     """A name (model, task, runtime, recipe, ...) is not in its table."""
 
-    def __init__(self, kind: str, name: str, valid: list[str] | tuple[str, ...]):
+    def __init__(self, kind: str, name: str, valid: list[str] | tuple[str, ...], hint: str = ""):
         self.kind, self.name, self.valid = kind, name, list(valid)
-        super().__init__(f"unknown {kind} {name!r}; valid {kind}s: {', '.join(sorted(valid))}")
+        hint = f" ({hint})" if hint else ""
+        super().__init__(f"unknown {kind} {name!r}{hint}; valid: {', '.join(sorted(valid))}")
 
     def __str__(self) -> str:  # KeyError would quote the message
         return self.args[0]

@@ -78,6 +78,7 @@ def export(
         report = job.run(Path(out))
         report.seconds = round(time.perf_counter() - started, 1)
         write_manifest(stage, job.manifest(report))
+        report.files = job._sizes()  # the manifest is one of the files
     return report
 
 

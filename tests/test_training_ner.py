@@ -80,3 +80,11 @@ def test_a_failed_training_run_leaves_no_output(tokenizer_dir, data_dir, tmp_pat
         train_ner(config, progress=False)
     assert not out.exists()
     assert not [p for p in (tmp_path / "runs").iterdir()]  # no partial staging directory
+
+
+def test_sentences_seen_under_max_steps_are_steps_times_batch(tmp_path):
+    from biolite.training.ner import NerTrainConfig
+
+    config = NerTrainConfig(base="b", data=tmp_path, out=tmp_path / "o", max_steps=3, batch_size=4)
+    assert config.examples_seen(5424) == 12
+    assert config.model_copy(update={"max_steps": -1}).examples_seen(5424) == 5424

@@ -80,7 +80,9 @@ def scheme_for(data_dir: str | Path, name: str | None = None) -> ReScheme:
     for key, scheme in RE_SCHEMES.items():
         if key in parts:
             return scheme
-    raise UnknownNameError("RE dataset (pass --dataset)", Path(data_dir).name, list(RE_SCHEMES))
+    raise UnknownNameError(
+        "RE dataset", Path(data_dir).name, list(RE_SCHEMES), hint="pass --dataset"
+    )
 
 
 def read_re_file(path: str | Path, scheme: ReScheme) -> ReSplit:

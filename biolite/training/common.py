@@ -24,6 +24,13 @@ class FineTuneConfig(BaseModel):
     batch_size: int = Field(16, ge=1)
     epochs: float = Field(5.0, gt=0)
     max_steps: int = -1
+
+    def examples_seen(self, available: int) -> int:
+        """Distinct training examples drawn: all of them, or fewer under ``max_steps``."""
+        if self.max_steps > 0:
+            return min(available, self.max_steps * self.batch_size)
+        return available
+
     scheduler: Literal["cosine", "linear", "constant"] = "cosine"
     weight_decay: float = Field(0.01, ge=0)
     warmup_ratio: float = Field(0.0, ge=0, lt=1)

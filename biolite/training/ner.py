@@ -50,7 +50,10 @@ def train_ner(config: NerTrainConfig, progress: bool = True) -> NerTrainResult:
         lambda workdir: _fit(config, train, labels, workdir, progress),
         lambda model_dir: _evaluate(config, model_dir),
         lambda seconds, scores: NerTrainResult(
-            out=config.out, train_sentences=len(train), train_seconds=seconds, eval=scores
+            out=config.out,
+            train_sentences=config.examples_seen(len(train)),
+            train_seconds=seconds,
+            eval=scores,
         ),
     )
 

@@ -76,7 +76,7 @@ def train_re(config: ReTrainConfig, progress: bool = True) -> ReTrainResult:
         lambda model_dir: _evaluate(config, model_dir),
         lambda seconds, scores: ReTrainResult(
             out=config.out,
-            train_examples=len(examples),
+            train_examples=config.examples_seen(len(examples)),
             skipped=len(split.skipped),
             train_seconds=seconds,
             eval=scores,

@@ -276,3 +276,8 @@ def test_cli_export_int8_prints_one_line_per_artefact_and_fails_on_the_gate(
     assert "INT8 accuracy gate failed" in capsys.readouterr().err
     assert not (tmp_path / "gated").exists()
     assert main(["export", str(trained_ner_dir), "--static", "-o", str(tmp_path / "x")]) == 2
+
+
+def test_the_report_counts_every_file_in_the_export_folder(exported):
+    out, report = exported
+    assert set(report.files) == {p.name for p in out.iterdir() if p.is_file()}

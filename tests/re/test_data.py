@@ -61,3 +61,12 @@ def test_malformed_rows_name_file_and_line(tmp_path):
     path.write_text("no tabs here\n")
     with pytest.raises(DataFormatError, match=r"bad.tsv:1: expected 2 or 3"):
         read_re_file(path, RE_SCHEMES["gad"])
+
+
+def test_an_unknown_re_folder_names_the_option_and_lists_the_datasets(tmp_path):
+    from biolite.data.re import scheme_for
+    from biolite.errors import UnknownNameError
+
+    with pytest.raises(UnknownNameError) as info:
+        scheme_for(tmp_path / "eu-adr")
+    assert str(info.value) == "unknown RE dataset 'eu-adr' (pass --dataset); valid: chemprot, gad"
