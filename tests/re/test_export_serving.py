@@ -11,13 +11,22 @@ from tests.re.examples import ENTITIES, HEAD, TAIL, TEXT
 @pytest.fixture(scope="module")
 def re_export(trained_re_dir, gad, tmp_path_factory):
     out = tmp_path_factory.mktemp("re-export") / "gad"
-    spec = ExportSpec(task="re", int8=True, optimize=False, eval_data=gad, eval_split="test")
+    # the seconds-trained test model does not beat GAD's all-'1' baseline: allow it here
+    spec = ExportSpec(
+        task="re",
+        int8=True,
+        optimize=False,
+        eval_data=gad,
+        eval_split="test",
+        allow_degenerate=True,
+    )
     return export(trained_re_dir, out, spec, progress=False)
 
 
 def test_re_exports_with_validation_and_the_accuracy_gate(re_export):
     assert all(c.passed for c in re_export.checks)
     assert re_export.gate.metric.startswith("relation F1") and re_export.gate.passed
+    assert re_export.gate.baseline == "every pair '1'" and re_export.gate.baseline_score > 50
     manifest = verify_manifest(re_export.out)
     assert manifest["task"] == "re" and manifest["labels"] == {"0": "0", "1": "1"}
 
