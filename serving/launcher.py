@@ -11,6 +11,7 @@ stops the process cleanly; it binds to 127.0.0.1 unless told otherwise.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -128,6 +129,7 @@ class TritonServer:
         self.startup_timeout, self.extra_args = startup_timeout, extra_args
         self.log_file = Path(log_file) if log_file else None
         self.process: subprocess.Popen | None = None
+        self.stop_requested: float | None = None  # monotonic time of request_stop()
 
     @property
     def http_url(self) -> str:
@@ -220,12 +222,38 @@ class TritonServer:
         try:
             self.process.wait(timeout)
         except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
+            self._kill_group()
             self.process.wait()
+        self._kill_group()
 
-    def wait(self) -> int:
-        """Block until the server exits; returns its exit status."""
-        return self.process.wait() if self.process else 0
+    def request_stop(self) -> None:
+        """Ask tritonserver to shut down (SIGTERM) and return at once: safe to call
+        from a signal handler, unlike ``stop``, which waits."""
+        if self.process is not None and self.process.poll() is None:
+            self.stop_requested = time.monotonic()
+            with contextlib.suppress(ProcessLookupError):
+                self.process.send_signal(signal.SIGTERM)
+
+    def wait(self, grace: float = 8.0) -> int:
+        """Block until the server exits and return its exit status. After
+        ``request_stop``, SIGKILL the whole process group (server and backend stubs)
+        if it is still running ``grace`` seconds later; leftovers are always ended."""
+        if self.process is None:
+            return 0
+        while True:
+            try:
+                code = self.process.wait(timeout=0.25)
+                break
+            except subprocess.TimeoutExpired:
+                requested = self.stop_requested
+                if requested is not None and time.monotonic() - requested > grace:
+                    self._kill_group()
+        self._kill_group()  # stubs that outlived their server
+        return code
+
+    def _kill_group(self) -> None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.process.pid, signal.SIGKILL)
 
     def __enter__(self) -> TritonServer:
         return self.start()

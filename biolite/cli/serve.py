@@ -150,11 +150,12 @@ def run_start(args: argparse.Namespace) -> int:
         flush=True,
     )
 
-    def forward(signum, _frame):
-        server.stop()
+    def forward(signum, _frame):  # never block here: the main thread is in wait()
+        server.request_stop()
 
     signal.signal(signal.SIGTERM, forward)
     signal.signal(signal.SIGINT, forward)
     code = server.wait()
-    print(f"tritonserver exited ({code})")
-    return 0 if code in (0, -signal.SIGTERM) else 1
+    stopped = server.stop_requested is not None
+    print(f"tritonserver exited ({code}){' on request' if stopped else ''}", flush=True)
+    return 0 if stopped or code == 0 else 1
