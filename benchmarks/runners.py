@@ -118,7 +118,7 @@ def ort_cuda_fp16(model: BenchModel, ctx: Context) -> Runner:
     src = _fp32_onnx(model)
     file = model.variant("model.fp16.onnx", lambda tmp: to_fp16(src, tmp))
     runtime = OnnxRuntime(model.folder, "ner", device="cuda", verify=False, file=file)
-    return Runner("ort-cuda-fp16", runtime, file)
+    return Runner("ort-cuda-fp16", runtime, file, _gpu().PEAK_KEYS["fp16"])
 
 
 def ort_tensorrt(model: BenchModel, ctx: Context) -> Runner:

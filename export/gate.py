@@ -73,14 +73,12 @@ EVAL_DATA = {"ner": _ner_data, "re": _re_data}
 def check_eval_data(source: Path, spec: ExportSpec) -> None:
     """Read and check ``spec.eval_data`` before any export work, so that a bad folder,
     split, fold or untyped tag fails in seconds instead of at the gate."""
-    from transformers import AutoConfig
-
     if spec.eval_data is None:
         return
     if not Path(spec.eval_data).exists():
         raise DataError(f"evaluation data {spec.eval_data} does not exist")
     try:
-        EVAL_DATA[spec.task](AutoConfig.from_pretrained(source), spec)
+        EVAL_DATA[spec.task](_config(source), spec)
     except FileNotFoundError as exc:
         raise DataError(
             f"evaluation split not found: {exc.filename or exc} "

@@ -8,12 +8,13 @@ symmetric scheme, as int8 LLM inference does::
 
     X [.., K] --ReduceMax/ReduceMin over K--> max|x| per row --/127--> scale [.., 1]
     X --Flatten--> [M, K] --QuantizeLinear(scale[M], zero point 128, axis=0)--> uint8
-      --Reshape--> [.., K] --MatMulInteger(zero point 128, int8 weights)--> int32
+      --Reshape--> [.., K] --MatMulIntegerToFloat(a_scale 1, weight scales)--> float
+      --Mul(scale [.., 1])--> output
 
-The zero point is the constant 128, so MatMulInteger keeps onnxruntime's fast
-u8 x s8 kernels, and the existing ``scale * weight_scale`` Mul broadcasts the
-per-row scale. Every integer product is exact, so each output row depends only
-on its own input row.
+The zero point is the constant 128, so the integer MatMul keeps onnxruntime's fast
+u8 x s8 kernels; the per-row scale is applied by its own Mul (see
+``_scale_rows_first`` for why it must not reach ``MatMulIntegerToFloat``). Every
+integer product is exact, so each output row depends only on its own input row.
 """
 
 from __future__ import annotations

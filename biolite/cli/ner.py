@@ -65,7 +65,7 @@ def build_pipeline(args: argparse.Namespace, task: str = "ner", **extra):
     from biolite.pipelines import pipeline
 
     options = {"max_length": args.max_length, **extra}
-    if getattr(args, "precision", None):
+    if args.precision:
         options["precision"] = args.precision
     if task == "ner":
         options.update(stride=args.stride, aggregation=args.aggregation)
