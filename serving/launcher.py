@@ -193,6 +193,14 @@ class TritonServer:
         except OSError:
             return False
 
+    def _metrics_up(self) -> bool:
+        """``GET /metrics`` answered 200 (tritonserver can bind it after readiness)."""
+        try:
+            with urllib.request.urlopen(self.metrics_url, timeout=2) as resp:
+                return resp.status == 200
+        except OSError:
+            return False
+
     def _wait_ready(self) -> None:
         deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:
@@ -200,7 +208,7 @@ class TritonServer:
                 raise ServerError(
                     f"tritonserver exited with {self.process.returncode}:\n{self.log_tail()}"
                 )
-            if self.is_ready():
+            if self.is_ready() and self._metrics_up():  # every endpoint start() announces
                 return
             time.sleep(0.25)
         self.stop()
