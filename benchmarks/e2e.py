@@ -54,8 +54,8 @@ def end_to_end(config: BenchConfig) -> dict[str, Any]:
 
 def int8_export(config: BenchConfig) -> Path:
     """The INT8 export of ``config.e2e_model`` in the cache (built once, verified)."""
+    from biolite.errors import IntegrityError
     from biolite.export import ExportSpec, export, verify_manifest
-    from biolite.export.manifest import IntegrityError
 
     out = Path(config.cache) / f"e2e-{Path(config.e2e_model).name}"
     try:
@@ -96,13 +96,13 @@ def _score(config: BenchConfig, scorer) -> float | None:
 
 
 def _f1_ours(ner, sentences: Sequence[Sentence]) -> float:
-    from biolite.evaluation import evaluate_sentences
+    from biolite.evaluation.ner import evaluate_sentences
 
     return evaluate_sentences(ner, sentences)[0].f1
 
 
 def _f1_theirs(hf, sentences: Sequence[Sentence]) -> float:
-    from biolite.evaluation import score_tags
+    from biolite.evaluation.ner import score_tags
 
     outputs = hf([s.text for s in sentences], batch_size=8)
     pred = [tags_from_spans(s.tokens, out) for s, out in zip(sentences, outputs)]

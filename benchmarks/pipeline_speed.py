@@ -23,7 +23,7 @@ from itertools import cycle, islice
 from pathlib import Path
 from typing import Any
 
-from biolite.pipelines import run_batches
+from biolite.runtimes.batching import run_task
 
 LABELS = ["O", "B-Disease", "I-Disease"]
 
@@ -65,7 +65,7 @@ def measure_pipeline(ner: Any, docs: list[str], warmup_docs: int) -> dict[str, A
     clock = [time.perf_counter()]
     encoded = ner.task.preprocess(docs)
     clock.append(time.perf_counter())
-    logits = run_batches(ner.task, ner.runtime, encoded, ner.batch_size)
+    logits = run_task(ner.task, ner.runtime, encoded, ner.batching)
     _synchronize()
     clock.append(time.perf_counter())
     entities = ner.task.postprocess(encoded, logits)

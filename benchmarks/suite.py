@@ -129,18 +129,14 @@ def _bench_runtime(
 def _accuracy(config: BenchConfig, model: BenchModel, runner: Runner) -> float | None:
     if not (config.eval_data and model.has_weights):
         return None
-    from transformers import AutoTokenizer
-
     from biolite.data.datasets import load_ner_split
-    from biolite.evaluation import evaluate_sentences
-    from biolite.pipelines import NerPipeline
-    from biolite.tasks.ner import NerTask
+    from biolite.evaluation.ner import evaluate_sentences
+    from biolite.pipelines.ner import NerPipeline
 
-    tokenizer = AutoTokenizer.from_pretrained(model.checkpoint)
-    task = NerTask(tokenizer, runner.runtime.config.id2label)
+    ner = NerPipeline.from_files(model.checkpoint, runner.runtime)
     sentences = load_ner_split(config.eval_data, config.eval_split)
     sentences = sentences[: config.max_eval_sentences]
-    overall, _ = evaluate_sentences(NerPipeline(task, runner.runtime, 32), sentences)
+    overall, _ = evaluate_sentences(ner, sentences)
     return overall.f1
 
 

@@ -6,6 +6,8 @@ these at the boundary so callers catch one family: ``BioliteError``.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class BioliteError(Exception):
     """Base class of every error biolite raises on purpose."""
@@ -66,3 +68,44 @@ class RuntimeFailure(BioliteError, RuntimeError):
 
 class ExportError(BioliteError, RuntimeError):
     """An export step failed; nothing was written to the output directory."""
+
+
+class ExportValidationError(ExportError):
+    """An export artefact's outputs differ from the source model beyond its tolerance."""
+
+    def __init__(self, checks: list[Any]):
+        self.checks = checks
+        failed = [c.line() for c in checks if not c.passed]
+        super().__init__("export validation failed; nothing was written:\n  " + "\n  ".join(failed))
+
+
+class AccuracyGateError(ExportError):
+    """INT8 lost more task accuracy than allowed."""
+
+    def __init__(self, report: Any):
+        self.report, gate = report, report.gate
+        if gate.drop_points > gate.max_drop_points:
+            why = f"drop {gate.drop_points:.2f} > {gate.max_drop_points:.2f} points"
+        else:
+            why = (
+                f"the model does not beat the trivial baseline ({gate.baseline}: "
+                f"{gate.baseline_score:.2f})"
+                + (", it predicts one label everywhere" if gate.constant_predictions else "")
+                + "; pass --allow-degenerate to export it anyway"
+            )
+        super().__init__(
+            f"INT8 accuracy gate failed: {gate.metric} fp32 {gate.fp32:.2f} vs INT8 "
+            f"{gate.int8:.2f} on {gate.data} [{gate.split}], {why}; nothing was written"
+        )
+
+
+class IntegrityError(BioliteError, ValueError):
+    """A file of an export does not match its manifest checksum (or is missing)."""
+
+
+class TritonRequestError(BioliteError, RuntimeError):
+    """A request to a served model failed; the message names the server and the model."""
+
+
+class TritonServerError(BioliteError, RuntimeError):
+    """The Triton server could not start, or stopped unexpectedly."""

@@ -203,7 +203,6 @@ _SPECS = [
 
 REGISTRY: dict[str, ModelSpec] = {spec.name: spec for spec in _SPECS}
 TEACHER = "biobert"
-DEFAULT_NER_MODEL = "compactbiobert"
 
 
 def get_spec(name: str) -> ModelSpec:
@@ -237,12 +236,17 @@ def _count_parameters(arch_json: str) -> int:
     return sum(p.numel() for p in model.parameters())
 
 
-_HEAD_CLASSES = {
-    "base": "AutoModel",
-    "ner": "AutoModelForTokenClassification",
-    "re": "AutoModelForSequenceClassification",
-    "mlm": "AutoModelForMaskedLM",
-}
+#: heads that are not a task's (the tasks' heads come from ``biolite.tasks.TASKS``)
+_HEAD_CLASSES = {"base": "AutoModel", "mlm": "AutoModelForMaskedLM"}
+
+
+def _head_class(head: str) -> str:
+    from biolite.tasks import TASKS
+
+    classes = {**_HEAD_CLASSES, **{name: t.auto_model for name, t in TASKS.items()}}
+    if head not in classes:
+        raise UnknownNameError("head", head, list(classes))
+    return classes[head]
 
 
 def from_config(name: str | ModelSpec, head: HeadKind = "base", seed: int = 0, **config: Any):
@@ -255,10 +259,8 @@ def from_config(name: str | ModelSpec, head: HeadKind = "base", seed: int = 0, *
     import transformers
 
     spec = name if isinstance(name, ModelSpec) else get_spec(name)
-    if head not in _HEAD_CLASSES:
-        raise UnknownNameError("head", head, list(_HEAD_CLASSES))
+    auto = getattr(transformers, _head_class(head))
     torch.manual_seed(seed)
-    auto = getattr(transformers, _HEAD_CLASSES[head])
     return auto.from_config(spec.arch.to_config(**config)).eval()
 
 

@@ -3,9 +3,10 @@
 ``export(model, out, ExportSpec(int8=True))`` or ``biolite export MODEL --int8 -o OUT``.
 """
 
-from biolite.export.api import AccuracyGateError, ExportValidationError, export
-from biolite.export.manifest import IntegrityError, verify_manifest
+from biolite.errors import AccuracyGateError, ExportValidationError, IntegrityError
+from biolite.export.api import export
 from biolite.export.spec import ExportReport, ExportSpec
+from biolite.model_files.export_dir import verify_manifest
 
 __all__ = [
     "AccuracyGateError",

@@ -15,40 +15,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from biolite.errors import ExportError
-from biolite.export.manifest import sha256, write_manifest
+from biolite.errors import AccuracyGateError, ExportError, ExportValidationError
+from biolite.export.manifest import write_manifest
 from biolite.export.spec import ArtifactCheck, ExportReport, ExportSpec
-from biolite.runtimes.onnx import ONNX_FILES
+from biolite.model_files.export_dir import ONNX_FILES, sha256
 from biolite.staging import staged_output
-
-
-class ExportValidationError(ExportError):
-    """An artefact's outputs differ from the source model beyond its tolerance."""
-
-    def __init__(self, checks: list[ArtifactCheck]):
-        self.checks = checks
-        failed = [c.line() for c in checks if not c.passed]
-        super().__init__("export validation failed; nothing was written:\n  " + "\n  ".join(failed))
-
-
-class AccuracyGateError(ExportError):
-    """INT8 lost more task accuracy than allowed."""
-
-    def __init__(self, report: ExportReport):
-        self.report, gate = report, report.gate
-        if gate.drop_points > gate.max_drop_points:
-            why = f"drop {gate.drop_points:.2f} > {gate.max_drop_points:.2f} points"
-        else:
-            why = (
-                f"the model does not beat the trivial baseline ({gate.baseline}: "
-                f"{gate.baseline_score:.2f})"
-                + (", it predicts one label everywhere" if gate.constant_predictions else "")
-                + "; pass --allow-degenerate to export it anyway"
-            )
-        super().__init__(
-            f"INT8 accuracy gate failed: {gate.metric} fp32 {gate.fp32:.2f} vs INT8 "
-            f"{gate.int8:.2f} on {gate.data} [{gate.split}], {why}; nothing was written"
-        )
 
 
 def export(
@@ -60,7 +31,7 @@ def export(
 ) -> ExportReport:
     """Export ``model`` (checkpoint dir, registry name or hub id) to ``out``."""
     from biolite.export.gate import check_eval_data
-    from biolite.models import is_onnx_dir, resolve_model
+    from biolite.model_files import is_onnx_dir, resolve_model
 
     spec = spec or ExportSpec()
     if spec.tensorrt:
@@ -85,7 +56,7 @@ def export(
 def _with_model_task(source: Path, spec: ExportSpec) -> ExportSpec:
     """The spec with the task the checkpoint was trained for; an explicit task that
     contradicts the checkpoint is refused."""
-    from biolite.models import check_task, model_task
+    from biolite.model_files import check_task, model_task
 
     if "task" in spec.model_fields_set:
         check_task(source, spec.task)
@@ -218,9 +189,9 @@ class _Job:
     def _source_model(self):
         import transformers
 
-        from biolite.runtimes.torch import HEADS
+        from biolite.tasks import get_task
 
-        auto = getattr(transformers, HEADS[self.spec.task])
+        auto = getattr(transformers, get_task(self.spec.task).auto_model)
         return auto.from_pretrained(self.source, use_safetensors=True).eval()
 
     def _gate(self) -> None:

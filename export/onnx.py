@@ -11,9 +11,7 @@ import warnings
 from pathlib import Path
 
 from biolite.errors import ExportError
-
-#: biolite task -> optimum exporter task
-OPTIMUM_TASKS = {"ner": "token-classification", "re": "text-classification"}
+from biolite.tasks import get_task
 
 
 def convert(model_dir: str | Path, out_dir: Path, task: str = "ner", opset: int = 17) -> Path:
@@ -27,7 +25,7 @@ def convert(model_dir: str | Path, out_dir: Path, task: str = "ner", opset: int 
             main_export(
                 str(model_dir),
                 str(out_dir),
-                task=OPTIMUM_TASKS[task],
+                task=get_task(task).optimum_task,
                 opset=opset,
                 do_validation=False,
                 library_name="transformers",

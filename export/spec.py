@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-Task = Literal["ner", "re"]
+from biolite.tasks import TaskName as Task
 
 
 class ExportSpec(BaseModel):

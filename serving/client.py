@@ -19,14 +19,9 @@ from typing import Any
 import numpy as np
 
 from biolite._optional import require
-from biolite.errors import BioliteError, InputError
-from biolite.pipelines import check_text
+from biolite.errors import InputError, TritonRequestError
+from biolite.pipelines.inputs import check_text
 from biolite.types import Entity
-
-
-class ServingError(BioliteError, RuntimeError):
-    """A Triton request failed; the message names the server and the model."""
-
 
 _UNAVAILABLE = (
     "UNAVAILABLE",
@@ -100,12 +95,12 @@ class TritonClient:
                 message = str(exc.message() if hasattr(exc, "message") else exc)
                 retry = any(m in f"{exc.status()} {message}" for m in _UNAVAILABLE)
                 if not retry or attempt == self.retries:
-                    raise ServingError(
+                    raise TritonRequestError(
                         f"Triton at {self.url}, model {self.model!r}: {message}"
                     ) from None
             except OSError as exc:  # HTTP connection errors
                 if attempt == self.retries:
-                    raise ServingError(
+                    raise TritonRequestError(
                         f"Triton at {self.url}, model {self.model!r}: unreachable ({exc})"
                     ) from None
             time.sleep(self.backoff * 2**attempt)
@@ -193,3 +188,10 @@ class TritonRePipeline:
         }
         (answer,) = self.client.request([json.dumps(doc)])
         return [Relation(**r) for r in answer]
+
+
+def connect(task: str, url: str = "localhost:8001", **options: Any) -> Any:
+    """The client of a served ``task`` pipeline (``biolite.pipeline(task, runtime="triton")``)."""
+    from biolite.tasks import get_task, load
+
+    return load(get_task(task).served_client)(url=url, **options)

@@ -25,11 +25,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from biolite.errors import BioliteError, MissingDependencyError
-
-
-class ServerError(BioliteError, RuntimeError):
-    """The Triton server could not start, or stopped unexpectedly."""
+from biolite.errors import MissingDependencyError, TritonServerError
 
 
 @dataclass(frozen=True)
@@ -66,7 +62,7 @@ def prepare_backends(root: Path, cache: Path | None = None) -> Path:
     version = f"{sys.version_info.major}.{sys.version_info.minor}"
     stub = root / "tritonserver" / "python_backend_stubs" / version / "triton_python_backend_stub"
     if not stub.is_file():
-        raise ServerError(f"nvidia-pytriton has no python backend stub for Python {version}")
+        raise TritonServerError(f"nvidia-pytriton has no python backend stub for Python {version}")
     cache = cache or Path(tempfile.gettempdir()) / f"biolite-triton-backends-{os.getuid()}"
     target = cache / version
     python = target / "python"
@@ -85,7 +81,7 @@ def server_environment(binary: Binary) -> dict[str, str]:
     import numpy
 
     if int(numpy.__version__.split(".")[0]) >= 2:
-        raise ServerError(
+        raise TritonServerError(
             f"the Triton python backend needs numpy < 2, this environment has "
             f"{numpy.__version__}: pip install 'numpy<2'"
         )
@@ -168,7 +164,7 @@ class TritonServer:
     def start(self) -> TritonServer:
         """Start the process and wait until every model is ready."""
         if not self.repo.is_dir():
-            raise ServerError(
+            raise TritonServerError(
                 f"model repository {self.repo} does not exist; build it with `biolite serve build`"
             )
         binary = find_tritonserver()
@@ -205,14 +201,14 @@ class TritonServer:
         deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise ServerError(
+                raise TritonServerError(
                     f"tritonserver exited with {self.process.returncode}:\n{self.log_tail()}"
                 )
             if self.is_ready() and self._metrics_up():  # every endpoint start() announces
                 return
             time.sleep(0.25)
         self.stop()
-        raise ServerError(
+        raise TritonServerError(
             f"tritonserver not ready after {self.startup_timeout}s:\n{self.log_tail()}"
         )
 

@@ -23,8 +23,11 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from biolite.errors import ConfigError, ModelNotFoundError
+from biolite.runtimes.batching import Batching
 from biolite.serving.config import BatchingSpec, TensorSpec, TritonModelSpec, WarmupSpec, render
 from biolite.staging import staged_output
+from biolite.tasks import TaskName, get_task, load, task_options
+from biolite.tasks.options import Aggregation
 
 Backend = Literal["python", "onnxruntime", "tensorrt"]
 SHELLS = {
@@ -38,8 +41,6 @@ TOKENIZER_FILES = (
     "vocab.txt",
     "config.json",
 )
-#: entry-model output per task (JSON per document)
-OUTPUT_NAMES = {"ner": "ENTITIES", "re": "RELATIONS"}
 #: precision preferred for the model step, by (backend, kind)
 STEP_PRECISION = {
     ("python", "cpu"): "int8",
@@ -54,24 +55,82 @@ class PipelineBuild(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    export_dir: Path
-    task: Literal["ner", "re"] = "ner"
-    name: str | None = None
-    backend: Backend = "python"
-    kind: Literal["cpu", "gpu"] = "cpu"
-    instances: int = Field(1, ge=1)
-    max_batch_size: int = Field(32, ge=1)
-    max_queue_delay_us: int = Field(2000, ge=0)
-    max_queue_size: int = Field(256, ge=0)
-    max_chars: int = Field(200_000, ge=1)
-    max_length: int = Field(512, ge=16, le=512)
-    stride: int = Field(128, ge=0)
-    precision: Literal["auto", "fp32", "int8", "fp16"] = "auto"
-    threads: int | None = Field(None, ge=1)
+    export_dir: Path = Field(description="a `biolite export` directory")
+    task: TaskName = Field("ner", description="the pipeline's task")
+    name: str | None = Field(None, description="model name in the repository (unset: the task)")
+    backend: Backend = Field(
+        "python",
+        description="model step: python (onnxruntime in the python backend; works with the "
+        "pip-installed server), onnxruntime (native backend, NGC container), "
+        "tensorrt (model.plan engine)",
+    )
+    kind: Literal["cpu", "gpu"] = Field(
+        "cpu", description="instance kind; gpu adds the TensorRT accelerator to onnxruntime"
+    )
+    instances: int = Field(1, ge=1, description="instances per model")
+    max_batch_size: int = Field(
+        32, ge=1, description="largest batch the dynamic batcher forms (also rows per step call)"
+    )
+    max_queue_delay_us: int = Field(
+        2000, ge=0, description="how long the batcher waits to fill a batch (microseconds)"
+    )
+    max_queue_size: int = Field(
+        256, ge=0, description="requests queued before new ones are rejected (0: unbounded)"
+    )
+    max_chars: int = Field(
+        200_000, ge=1, description="longest document a request may carry, in characters"
+    )
+    # task options (``biolite.tasks.options``); unset ones keep the task's defaults
+    max_length: int | None = Field(
+        None, ge=16, le=512, description="tokens per window or pair (unset: the task's default)"
+    )
+    stride: int | None = Field(
+        None, ge=0, description="NER window overlap (unset: the task's default)"
+    )
+    aggregation: Aggregation | None = Field(
+        None, description="NER sub-token aggregation (unset: the task's default)"
+    )
+    # batching of one entry-model call (``biolite.runtimes.batching.Batching``)
+    max_batch_tokens: int | None = Field(
+        None,
+        ge=1,
+        description="most tokens per step call, padding included (unset: the default batching)",
+    )
+    precision: Literal["auto", "fp32", "int8", "fp16"] = Field(
+        "auto", description="ONNX file for the model step (auto: INT8 on CPU, fp32 on GPU)"
+    )
+    threads: int | None = Field(
+        None,
+        ge=1,
+        description="onnxruntime threads per python-step instance (unset: cores/instances)",
+    )
 
     @property
     def model_name(self) -> str:
         return self.name or self.task
+
+    def task_options(self) -> BaseModel:
+        """The served task's options, validated (an option the task lacks is an error)."""
+        fields = load(get_task(self.task).options_class).model_fields
+        given = {k: getattr(self, k) for k in _OPTION_FIELDS if getattr(self, k) is not None}
+        unknown = sorted(set(given) - set(fields))
+        if unknown:
+            raise ConfigError(f"task {self.task!r} has no option {', '.join(unknown)}")
+        return task_options(self.task, **given)
+
+    def batching(self) -> Batching:
+        """How the entry model batches a call's windows for the model step."""
+        options = self.task_options()
+        tokens = {"max_batch_tokens": self.max_batch_tokens} if self.max_batch_tokens else {}
+        return Batching(
+            batch_size=self.max_batch_size,
+            pad_multiple=64,  # shared shapes let the model step's batcher merge requests
+            max_width=options.max_length,
+            **tokens,
+        )
+
+
+_OPTION_FIELDS = ("max_length", "stride", "aggregation")
 
 
 def shell(module: str) -> str:
@@ -86,8 +145,8 @@ def build_repository(
     repo: str | Path, builds: list[PipelineBuild], overwrite: bool = False
 ) -> list[Path]:
     """Add every pipeline of ``builds`` to ``repo``; returns the model folders written."""
-    from biolite.export.manifest import verify_manifest
-    from biolite.models import check_task
+    from biolite.model_files import check_task
+    from biolite.model_files.export_dir import verify_manifest
 
     repo = Path(repo)
     written = []
@@ -98,6 +157,7 @@ def build_repository(
                 "(no biolite-export.json); export the model first"
             )
         check_task(build.export_dir, build.task)
+        build.task_options()  # refuse bad options before writing anything
         names = _step_inputs(build)  # read model.onnx once per pipeline
         written.append(
             _write(
@@ -134,7 +194,7 @@ def _labels(build: PipelineBuild) -> int:
 
 
 def _onnx_file(build: PipelineBuild) -> Path:
-    from biolite.runtimes.onnx import ONNX_FILES, pick_onnx_file
+    from biolite.model_files.export_dir import ONNX_FILES, pick_onnx_file
 
     precision = build.precision
     if precision == "auto":
@@ -146,7 +206,7 @@ def _onnx_file(build: PipelineBuild) -> Path:
 
 def _model_step(stage: Path, build: PipelineBuild, names: list[str]) -> TritonModelSpec:
     inputs = [TensorSpec(name=n, dtype="TYPE_INT64", dims=[-1]) for n in names]
-    dims = [-1, _labels(build)] if build.task == "ner" else [_labels(build)]
+    dims = [-1, _labels(build)] if get_task(build.task).token_logits else [_labels(build)]
     outputs = [TensorSpec(name="logits", dtype="TYPE_FP32", dims=dims)]
     batching = BatchingSpec(
         max_batch_size=build.max_batch_size,
@@ -177,7 +237,7 @@ def _python_step(stage: Path, build: PipelineBuild, common: dict) -> TritonModel
 
 
 def _onnxruntime_step(stage: Path, build: PipelineBuild, common: dict) -> TritonModelSpec:
-    from biolite.export.manifest import read_manifest
+    from biolite.model_files.export_dir import read_manifest
 
     shutil.copy(_onnx_file(build), stage / "1" / "model.onnx")
     accelerator = None
@@ -219,15 +279,15 @@ def _entry(stage: Path, build: PipelineBuild, names: list[str]) -> TritonModelSp
         if (build.export_dir / name).is_file():
             shutil.copy(build.export_dir / name, stage / "1" / name)
     (stage / "1" / "model.py").write_text(shell(SHELLS["pipeline"]))
+    output = get_task(build.task).served_output
     parameters = {
         "task": build.task,
         "model_step": f"{build.model_name}_model",
         "model_inputs": ",".join(names),
-        "max_batch": str(build.max_batch_size),
         "max_chars": str(build.max_chars),
-        "max_length": str(build.max_length),
-        "stride": str(build.stride),
-        "output_name": OUTPUT_NAMES[build.task],
+        "task_options": build.task_options().model_dump_json(),
+        "batching": build.batching().model_dump_json(),
+        "output_name": output,
     }
     batching = BatchingSpec(
         max_batch_size=build.max_batch_size,
@@ -240,7 +300,7 @@ def _entry(stage: Path, build: PipelineBuild, names: list[str]) -> TritonModelSp
         kind="cpu",
         instances=build.instances,
         inputs=[TensorSpec(name="TEXT", dtype="TYPE_STRING", dims=[1])],
-        outputs=[TensorSpec(name=OUTPUT_NAMES[build.task], dtype="TYPE_STRING", dims=[1])],
+        outputs=[TensorSpec(name=output, dtype="TYPE_STRING", dims=[1])],
         batching=batching,
         parameters=parameters,
     )

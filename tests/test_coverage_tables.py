@@ -6,7 +6,10 @@ import torch
 
 import biolite
 from biolite.registry import REGISTRY, from_config
-from biolite.runtimes import RUNTIMES
+from biolite.runtimes import LOCAL_RUNTIMES, RUNTIMES
+
+#: remote runtimes (served pipelines) and the test file that runs each against a real server
+REMOTE_TESTS = {"triton": "serving/test_server.py"}
 
 
 @pytest.mark.parametrize("name", sorted(REGISTRY))
@@ -27,12 +30,22 @@ def model_dirs(trained_ner_dir, tmp_path_factory):
     return {"torch": trained_ner_dir, "onnx": out}
 
 
-@pytest.mark.parametrize("runtime", sorted(RUNTIMES))
-def test_every_runtime_gives_the_same_entities(runtime, model_dirs):
-    assert set(model_dirs) == set(RUNTIMES), "a runtime was added without a test model"
+@pytest.mark.parametrize("runtime", sorted(LOCAL_RUNTIMES))
+def test_every_local_runtime_gives_the_same_entities(runtime, model_dirs):
+    assert set(model_dirs) == set(LOCAL_RUNTIMES), "a runtime was added without a test model"
     text = "Ataxia telangiectasia and colorectal cancer were seen in BRCA1 carriers."
     reference = biolite.pipeline("ner", model=model_dirs["torch"], runtime="torch")(text)
     got = biolite.pipeline("ner", model=model_dirs[runtime], runtime=runtime)(text)
     assert [(e.start, e.end, e.label) for e in got] == [
         (e.start, e.end, e.label) for e in reference
     ]
+
+
+def test_every_remote_runtime_is_run_against_a_real_server_by_a_test():
+    from pathlib import Path
+
+    remote = {name for name, info in RUNTIMES.items() if info.remote}
+    assert remote == set(REMOTE_TESTS), "a remote runtime was added without a server test"
+    for name, test_file in REMOTE_TESTS.items():
+        source = (Path(__file__).parent / test_file).read_text()
+        assert f'runtime="{name}"' in source

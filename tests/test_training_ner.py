@@ -5,7 +5,7 @@ import pytest
 import biolite
 from biolite.data import load_ner_split
 from biolite.errors import ConfigError
-from biolite.evaluation import evaluate_sentences
+from biolite.evaluation.ner import evaluate_sentences
 from biolite.training.ner import NerTrainConfig, train_ner
 from tests.conftest import build_tiny_bert
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from biolite.cli.options import FORMATTER
+
 
 def _shape(text: str) -> tuple[int, int]:
     try:
@@ -23,7 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "registered models (random weights: 'architecture only') or fine-tuned checkpoints, "
         "on PyTorch and onnxruntime (fp32, optimised, INT8 dynamic and static). Writes "
         "results.json, report.md and PNG plots to --out.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=FORMATTER,
     )
     p.add_argument(
         "--quick",

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from biolite.cli.options import FORMATTER
+
 
 def _run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
@@ -59,7 +61,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "recipes: distilbiobert (layers 0,2,..; 2 MLM + 5 KL(T=2) + cosine), compactbiobert "
         "(layers 1,3,..; + attention and hidden-state transfer), tinybiobert (4x312 random "
         "init; attention/hidden MSE + soft CE). Runs unchanged under torchrun.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=FORMATTER,
     )
     d.add_argument(
         "--recipe",
@@ -81,7 +83,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="continual MLM pretraining from a checkpoint",
         description="Continual masked-LM pretraining (BioDistilBERT, BioTinyBERT, "
         "BioMobileBERT recipe: lr 1e-4, warm-up 10k, weight decay 0.01).",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=FORMATTER,
     )
     p.add_argument("--init", required=True, help="checkpoint to continue from (with MLM head)")
     _run_options(p)

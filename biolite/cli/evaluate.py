@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from biolite.cli.ner import add_model_options, build_pipeline
+from biolite.cli.options import FORMATTER, add_model_options, build_pipeline, pipeline_kwargs
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -20,7 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="entity-level P/R/F1 (seqeval, strict IOB2), overall and per type",
         description="Entity-level precision, recall and F1 (seqeval strict IOB2) of a model on "
         "DIR/<split>.tsv, overall and per entity type.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=FORMATTER,
     )
     ner.add_argument("--data", required=True, type=Path, help="dataset folder (CoNLL .tsv files)")
     ner.add_argument("--split", default="test", help="split file to score: train, devel, test")
@@ -38,7 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="GAD binary F1 or ChemProt micro F1 (BLUE convention)",
         description="Evaluate a relation model on DIR/[fold/]<split>.tsv: GAD precision / "
         "recall / F1 of the positive label; ChemProt micro-averaged over the CPR classes.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=FORMATTER,
     )
     re_.add_argument("--data", required=True, type=Path, help="GAD or ChemProt folder")
     re_.add_argument("--split", default="test", help="split file to score")
@@ -55,17 +55,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_re(args: argparse.Namespace) -> int:
-    from biolite.evaluation_re import evaluate_re_dir, evaluate_re_folds, fold_models
+    from biolite.evaluation.re import evaluate_re_dir, evaluate_re_folds, fold_models
 
     if args.fold is None and args.model and fold_models(args.model):
-        result = evaluate_re_folds(
-            args.model,
-            args.data,
-            args.split,
-            runtime=args.runtime,
-            device=args.device,
-            batch_size=args.batch_size,
-        )
+        options = pipeline_kwargs(args, "re")
+        del options["model"]
+        result = evaluate_re_folds(args.model, args.data, args.split, **options)
     else:
         pipe = build_pipeline(args, "re")
         fold = args.fold if args.fold is not None or pipe.settings.dataset != "gad" else 1
@@ -106,7 +101,7 @@ def _table(rows) -> None:
 
 
 def run_ner(args: argparse.Namespace) -> int:
-    from biolite.evaluation import evaluate_ner
+    from biolite.evaluation.ner import evaluate_ner
 
     result = evaluate_ner(
         build_pipeline(args), args.data, args.split, args.entity_type, progress=not args.json

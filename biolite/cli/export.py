@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from biolite.cli.options import FORMATTER
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -14,7 +16,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "INT8, FP16 and a TensorRT engine. Every artefact is validated against the source "
         "model; INT8 is gated on task accuracy with --eval-data. The output directory appears "
         "only when everything passed, with biolite-export.json (checksums, settings, results).",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=FORMATTER,
     )
     p.add_argument("model", help="fine-tuned checkpoint directory, registry name or hub id")
     p.add_argument("-o", "--out", required=True, type=Path, help="output export directory")

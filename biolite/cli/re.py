@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from biolite.cli.ner import add_model_options, build_pipeline
+from biolite.cli.options import FORMATTER, add_model_options, build_pipeline
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -17,7 +17,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "'text' and either 'head'/'tail' character spans ([start, end]), or 'entities' "
         "(as `biolite ner` writes them), or neither when --ner finds the entities first. "
         "Writes the input fields plus 'relations' to --output.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=FORMATTER,
     )
     p.add_argument("--input", required=True, type=Path, help="documents (.jsonl)")
     p.add_argument("--output", type=Path, help="JSONL output (default: standard output)")

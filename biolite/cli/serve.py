@@ -6,6 +6,8 @@ import argparse
 import signal
 from pathlib import Path
 
+from biolite.cli.options import FORMATTER, add_field
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -26,60 +28,17 @@ def _build_parser(cmds: argparse._SubParsersAction) -> None:
         "repository: an entry model NAME (text in, JSON entities out) and its model step "
         "NAME_model, both with dynamic batching. Run it once per pipeline to put NER and RE "
         "in one repository.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=FORMATTER,
     )
+    from biolite.serving.repository import PipelineBuild
+    from biolite.tasks import TASKS
+
     b.add_argument("--model", required=True, type=Path, help="a `biolite export` directory")
-    b.add_argument("--task", default="ner", choices=["ner", "re"], help="the pipeline's task")
-    b.add_argument("--name", default=None, help="model name in the repository (default: task)")
     b.add_argument("--repo", required=True, type=Path, help="model repository folder")
-    b.add_argument(
-        "--backend",
-        default="python",
-        choices=["python", "onnxruntime", "tensorrt"],
-        help="model step: python (onnxruntime in the python backend; works with the "
-        "pip-installed server), onnxruntime (native backend, NGC container), "
-        "tensorrt (model.plan engine)",
-    )
-    b.add_argument(
-        "--kind",
-        default="cpu",
-        choices=["cpu", "gpu"],
-        help="instance kind; gpu adds the TensorRT accelerator to onnxruntime",
-    )
-    b.add_argument("--instances", type=int, default=1, help="instances per model")
-    b.add_argument(
-        "--max-batch-size", type=int, default=32, help="largest batch the dynamic batcher forms"
-    )
-    b.add_argument(
-        "--max-queue-delay-us",
-        type=int,
-        default=2000,
-        help="how long the batcher waits to fill a batch (microseconds)",
-    )
-    b.add_argument(
-        "--max-queue-size",
-        type=int,
-        default=256,
-        help="requests queued before new ones are rejected (0: unbounded)",
-    )
-    b.add_argument(
-        "--max-chars",
-        type=int,
-        default=200_000,
-        help="longest document a request may carry, in characters",
-    )
-    b.add_argument(
-        "--precision",
-        default="auto",
-        choices=["auto", "fp32", "int8", "fp16"],
-        help="ONNX file for the model step (auto: INT8 on CPU, fp32 on GPU)",
-    )
-    b.add_argument(
-        "--threads",
-        type=int,
-        default=None,
-        help="onnxruntime threads per python-step instance (default: cores/instances)",
-    )
+    add_field(b, PipelineBuild, "task", choices=list(TASKS))
+    for field in PipelineBuild.model_fields:
+        if field not in ("export_dir", "task"):
+            add_field(b, PipelineBuild, field)
     b.add_argument("--overwrite", action="store_true", help="replace models of the same name")
     b.set_defaults(func=run_build)
 
@@ -90,7 +49,7 @@ def _start_parser(cmds: argparse._SubParsersAction) -> None:
         help="run tritonserver on a model repository",
         description="Start tritonserver (the one on PATH, else the nvidia-pytriton wheel's "
         "binary), wait until it is ready and keep it running until Ctrl-C / SIGTERM.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=FORMATTER,
     )
     s.add_argument("--repo", required=True, type=Path, help="model repository folder")
     s.add_argument(
@@ -111,20 +70,8 @@ def _start_parser(cmds: argparse._SubParsersAction) -> None:
 def run_build(args: argparse.Namespace) -> int:
     from biolite.serving.repository import PipelineBuild, build_repository
 
-    build = PipelineBuild(
-        export_dir=args.model,
-        task=args.task,
-        name=args.name,
-        backend=args.backend,
-        kind=args.kind,
-        instances=args.instances,
-        max_batch_size=args.max_batch_size,
-        max_queue_delay_us=args.max_queue_delay_us,
-        max_queue_size=args.max_queue_size,
-        max_chars=args.max_chars,
-        precision=args.precision,
-        threads=args.threads,
-    )
+    fields = {k: getattr(args, k) for k in PipelineBuild.model_fields if k != "export_dir"}
+    build = PipelineBuild(export_dir=args.model, **fields)
     for folder in build_repository(args.repo, [build], overwrite=args.overwrite):
         print(f"wrote {folder}")
     print(f"start it with: biolite serve start --repo {args.repo}")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from biolite.cli.options import FORMATTER
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -18,7 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="token classification on a CoNLL dataset folder",
         description="Fine-tune for NER with transformers.Trainer. Defaults are the paper's: "
         "lr 5e-5, batch 16, 5 epochs, cosine schedule, weight decay 0.01.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=FORMATTER,
     )
     ner.add_argument(
         "--data",
@@ -82,7 +84,7 @@ def _re_parser(tasks: argparse._SubParsersAction) -> None:
         description="Fine-tune for relation extraction on entity-masked sentences (GAD, "
         "ChemProt). Defaults are the paper's: lr 5e-5, batch 16, 5 epochs, cosine schedule, "
         "weight decay 0.01.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        formatter_class=FORMATTER,
     )
     re_.add_argument(
         "--data",

@@ -61,6 +61,7 @@ class ReSplit:
 
     examples: list[ReExample]
     skipped: list[tuple[int, str]] = field(default_factory=list)
+    fold: int | None = None  # the cross-validation fold read (GAD), if any
 
     def summary(self) -> str:
         """One line for humans: how many rows were skipped and the first few."""

@@ -1,23 +1,40 @@
-"""Runtimes run a model on a batch of arrays: torch, onnxruntime, Triton.
+"""Runtimes run a model on a batch of arrays: torch, onnxruntime — or a whole served
+pipeline behind a Triton server.
 
-Adding a runtime is one module plus one row in ``RUNTIMES``.
+Adding a runtime is one module plus one row in ``RUNTIMES``. Rows are
+``"module:attribute"`` strings, imported when used, so the core never imports an
+optional layer (``biolite.serving``) until a user asks for it.
 """
 
 from __future__ import annotations
 
-import importlib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 
-from biolite.errors import UnknownNameError
+from biolite.errors import ConfigError, UnknownNameError
 
-#: runtime name -> "module:Class"
-RUNTIMES: dict[str, str] = {
-    "torch": "biolite.runtimes.torch:TorchRuntime",
-    "onnx": "biolite.runtimes.onnx:OnnxRuntime",
+
+@dataclass(frozen=True)
+class RuntimeInfo:
+    """Where a runtime lives and what it runs."""
+
+    target: str  # "module:Class" (a Runtime) or "module:function" (a remote pipeline)
+    remote: bool = False  # serves whole pipelines (text in, results out) elsewhere
+    help: str = ""
+
+
+RUNTIMES: dict[str, RuntimeInfo] = {
+    "torch": RuntimeInfo("biolite.runtimes.torch:TorchRuntime", help="transformers checkpoint"),
+    "onnx": RuntimeInfo("biolite.runtimes.onnx:OnnxRuntime", help="`biolite export` directory"),
+    "triton": RuntimeInfo(
+        "biolite.serving.client:connect", remote=True, help="a served pipeline (url, model_name)"
+    ),
 }
+#: runtimes that run a model file in this process
+LOCAL_RUNTIMES = tuple(name for name, info in RUNTIMES.items() if not info.remote)
 
 
 class Runtime(Protocol):
@@ -34,9 +51,34 @@ class Runtime(Protocol):
         """Runtime name, device, precision and model path, for reports."""
 
 
-def load_runtime(name: str, path: Path, task: str, **options: Any) -> Runtime:
-    """Instantiate runtime ``name`` for the model in ``path``."""
+def runtime_info(name: str) -> RuntimeInfo:
+    """The ``RUNTIMES`` row of ``name``; ``UnknownNameError`` lists the valid ones."""
     if name not in RUNTIMES:
         raise UnknownNameError("runtime", name, list(RUNTIMES))
-    module, cls = RUNTIMES[name].split(":")
-    return getattr(importlib.import_module(module), cls)(path, task=task, **options)
+    return RUNTIMES[name]
+
+
+def load_runtime(name: str, path: Path, task: str, **options: Any) -> Runtime:
+    """Instantiate local runtime ``name`` for the model in ``path``."""
+    from biolite.tasks import load
+
+    info = runtime_info(name)
+    if info.remote:
+        raise ConfigError(f"runtime {name!r} serves whole pipelines; use biolite.pipeline()")
+    return load(info.target)(path, task=task, **options)
+
+
+class FunctionRuntime:
+    """A ``Runtime`` around a logits function (e.g. a served model step)."""
+
+    name = "function"
+
+    def __init__(self, infer: Any, config: Any, name: str = "function"):
+        self._infer, self.config, self.name = infer, config, name
+
+    def infer(self, inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        return {"logits": self._infer(inputs)}
+
+    @property
+    def info(self) -> dict[str, Any]:
+        return {"runtime": self.name}

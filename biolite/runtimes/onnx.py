@@ -12,42 +12,14 @@ from typing import Any
 
 import numpy as np
 
-from biolite.errors import ModelNotFoundError, RuntimeFailure, UnknownNameError
+from biolite.errors import RuntimeFailure, UnknownNameError
+from biolite.model_files.export_dir import onnx_precision, pick_onnx_file, verify_manifest
 
-#: precision -> file name inside an export directory
-ONNX_FILES: dict[str, str] = {
-    "fp32": "model.onnx",
-    "optimized": "model.optimized.onnx",
-    "int8": "model.int8.onnx",
-    "fp16": "model.fp16.onnx",
-}
-#: device -> variants tried in order for precision="auto"
-AUTO_ORDER: dict[str, list[str]] = {
-    "cpu": ["int8", "optimized", "fp32"],
-    "cuda": ["fp16", "fp32"],
-    "tensorrt": ["fp32"],
-}
 _PROVIDERS: dict[str, list[str]] = {
     "cpu": ["CPUExecutionProvider"],
     "cuda": ["CUDAExecutionProvider", "CPUExecutionProvider"],
     "tensorrt": ["TensorrtExecutionProvider", "CUDAExecutionProvider", "CPUExecutionProvider"],
 }
-
-
-def pick_onnx_file(path: Path, precision: str = "auto", device: str = "cpu") -> Path:
-    """The ONNX file to run; ``auto`` prefers INT8 on CPU and FP16 on CUDA."""
-    if precision == "auto":
-        candidates = [ONNX_FILES[v] for v in AUTO_ORDER[device]]
-    elif precision in ONNX_FILES:
-        candidates = [ONNX_FILES[precision]]
-    else:
-        raise UnknownNameError("precision", precision, ["auto", *ONNX_FILES])
-    for name in candidates:
-        if (path / name).is_file():
-            return path / name
-    raise ModelNotFoundError(
-        f"no {' or '.join(candidates)} in {path}; export one with `biolite export MODEL -o {path}`"
-    )
 
 
 class OnnxRuntime:
@@ -72,8 +44,6 @@ class OnnxRuntime:
         if self.device not in _PROVIDERS:
             raise UnknownNameError("onnx device", device, list(_PROVIDERS))
         if verify:
-            from biolite.export.manifest import verify_manifest
-
             verify_manifest(self.path)
         self.file = Path(file) if file else pick_onnx_file(self.path, precision, self.device)
         self.config = AutoConfig.from_pretrained(self.path)
@@ -98,7 +68,7 @@ class OnnxRuntime:
 
     @property
     def info(self) -> dict[str, Any]:
-        precision = next((p for p, f in ONNX_FILES.items() if f == self.file.name), "fp32")
+        precision = onnx_precision(self.file)
         return {
             "runtime": self.name,
             "device": self.device,

@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 
 from biolite.errors import ModelNotFoundError, RuntimeFailure, UnknownNameError
+from biolite.tasks import get_task
 
-HEADS = {"ner": "AutoModelForTokenClassification", "re": "AutoModelForSequenceClassification"}
 #: precision name -> torch dtype attribute
 PRECISIONS = {"fp32": "float32", "fp16": "float16", "bf16": "bfloat16"}
 #: precisions that need a CUDA device (CPU fp16 matmuls are emulated and very slow)
@@ -37,8 +37,7 @@ class TorchRuntime:
     ):
         import torch
 
-        if task not in HEADS:
-            raise UnknownNameError("task", task, list(HEADS))
+        head = get_task(task).auto_model
         if precision not in PRECISIONS:
             raise UnknownNameError("precision", precision, list(PRECISIONS))
         _check_device(torch, device, precision)
@@ -46,7 +45,7 @@ class TorchRuntime:
             torch.set_num_threads(threads)
         self.torch, self.device, self.path = torch, torch.device(device), Path(path)
         self.precision, self.dtype = precision, getattr(torch, PRECISIONS[precision])
-        self.model = _load(HEADS[task], self.path, attention).to(self.device, self.dtype).eval()
+        self.model = _load(head, self.path, attention).to(self.device, self.dtype).eval()
         self.config = self.model.config
         accepted = inspect.signature(self.model.forward).parameters
         self.input_names = tuple(

@@ -1,1 +1,105 @@
-"""Task logic shared by every runtime: tokenisation, windows, decoding."""
+"""The task table: everything biolite knows about a task, in one row.
+
+A row names the task's code (``Task`` class, pipeline class, options, evaluation
+module) as ``"module:attribute"`` strings, so reading the table imports nothing
+heavy. Every layer asks this table instead of spelling ``"ner"``/``"re"``:
+pipelines, runtimes (which transformers head), model files (which head class means
+which task), export (optimum task, accuracy gate), serving (output tensor, logits
+shape) and the CLI. Adding a task is one row here and one module per layer that
+needs new code (see ``docs/architecture.md``).
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from pydantic import AfterValidator
+
+from biolite.errors import UnknownNameError
+
+
+@dataclass(frozen=True)
+class TaskInfo:
+    """One task: its names, its code and how each layer treats it."""
+
+    name: str
+    title: str  # for messages: "token-classification (NER)"
+    task_class: str  # "module:Class" implementing ``biolite.tasks.base.Task``
+    pipeline_class: str  # "module:Class", a ``biolite.pipelines.base.Pipeline``
+    options_class: str  # "module:Class", the pydantic task options (CLI defaults too)
+    evaluation: str  # module with ``read_gold`` and ``score`` (export gate, CLI)
+    auto_model: str  # transformers auto class of the head
+    head_suffix: str  # architecture suffix that identifies the head in config.json
+    optimum_task: str  # optimum exporter task
+    metric: str  # the accuracy metric, as reports name it
+    served_output: str  # Triton output tensor of the served pipeline (JSON per document)
+    served_handler: str  # "module:Class" turning a served request into pipeline items
+    served_client: str  # "module:Class" calling the served pipeline like a local one
+    token_logits: bool  # logits per token (batch, seq, labels) or per sequence (batch, labels)
+    model_env: str  # environment variable naming the default model
+    default_model: str | None = None  # registry name used when neither model nor env is set
+
+
+TASKS: dict[str, TaskInfo] = {
+    "ner": TaskInfo(
+        name="ner",
+        title="token-classification (NER)",
+        task_class="biolite.tasks.ner:NerTask",
+        pipeline_class="biolite.pipelines.ner:NerPipeline",
+        options_class="biolite.tasks.options:NerOptions",
+        evaluation="biolite.evaluation.ner",
+        auto_model="AutoModelForTokenClassification",
+        head_suffix="ForTokenClassification",
+        optimum_task="token-classification",
+        metric="entity F1 (seqeval strict IOB2)",
+        served_output="ENTITIES",
+        served_handler="biolite.serving.handlers:NerHandler",
+        served_client="biolite.serving.client:TritonNerPipeline",
+        token_logits=True,
+        model_env="BIOLITE_NER_MODEL",
+        default_model="compactbiobert",
+    ),
+    "re": TaskInfo(
+        name="re",
+        title="relation-extraction (RE)",
+        task_class="biolite.tasks.re:ReTask",
+        pipeline_class="biolite.pipelines.re:RePipeline",
+        options_class="biolite.tasks.options:ReOptions",
+        evaluation="biolite.evaluation.re",
+        auto_model="AutoModelForSequenceClassification",
+        head_suffix="ForSequenceClassification",
+        optimum_task="text-classification",
+        metric="relation F1 (BLUE: GAD binary, ChemProt micro without False)",
+        served_output="RELATIONS",
+        served_handler="biolite.serving.handlers:ReHandler",
+        served_client="biolite.serving.client:TritonRePipeline",
+        token_logits=False,
+        model_env="BIOLITE_RE_MODEL",
+    ),
+}
+TASK_NAMES = tuple(TASKS)
+
+
+def get_task(name: str) -> TaskInfo:
+    """The row of task ``name``; ``UnknownNameError`` lists the valid ones."""
+    if name not in TASKS:
+        raise UnknownNameError("task", name, list(TASKS))
+    return TASKS[name]
+
+
+#: a task name checked against ``TASKS`` (for pydantic configs)
+TaskName = Annotated[str, AfterValidator(lambda name: get_task(name).name)]
+
+
+def load(reference: str) -> Any:
+    """The object a ``"module:attribute"`` reference names (imported on demand)."""
+    module, _, attribute = reference.partition(":")
+    imported = importlib.import_module(module)
+    return getattr(imported, attribute) if attribute else imported
+
+
+def task_options(name: str, **options: Any) -> Any:
+    """The task's options object, validated (pydantic) from keyword arguments."""
+    return load(get_task(name).options_class)(**options)

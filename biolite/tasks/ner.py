@@ -10,18 +10,18 @@ this code, so every runtime gives the same answer for the same logits.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, ClassVar
 
 import numpy as np
 
 from biolite.errors import ConfigError, ModelTypeError, UnknownNameError
-from biolite.tasks.batching import Batch, make_batches, softmax
+from biolite.tasks.base import softmax, special_tokens
+from biolite.tasks.options import NerOptions
 from biolite.tasks.windows import Window, plan_windows, stitch
 from biolite.types import Entity
 
-Aggregation = Literal["first", "average", "max"]
 IGNORE = -100  # label id that the loss ignores
 
 
@@ -68,28 +68,37 @@ AGGREGATIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
 class NerTask:
     """Tokenisation, windowing and BIO decoding for a token-classification model."""
 
-    def __init__(
-        self,
-        tokenizer: Any,
-        id2label: dict[int, str],
-        max_length: int = 512,
-        stride: int = 128,
-        aggregation: Aggregation = "first",
-    ):
+    name: ClassVar[str] = "ner"
+
+    def __init__(self, tokenizer: Any, id2label: dict[int, str], **options: Any):
+        """``options`` are ``NerOptions`` fields (``max_length``, ``stride``, ``aggregation``)."""
         if not getattr(tokenizer, "is_fast", False):
             raise ConfigError("NER needs a fast (Rust) tokenizer for character offsets")
+        aggregation = options.get("aggregation", "first")
         if aggregation not in AGGREGATIONS:
             raise UnknownNameError("aggregation", aggregation, list(AGGREGATIONS))
+        self.options = NerOptions(**options)
         self.tokenizer = tokenizer
         self.id2label = {int(k): v for k, v in id2label.items()}
         self.labels = [self.id2label[i] for i in range(len(self.id2label))]
         check_bio_labels(self.labels)
-        self.max_length = max_length
+        self.max_length = self.options.max_length
         self.aggregate = AGGREGATIONS[aggregation]
-        self.window_size = max_length - tokenizer.num_special_tokens_to_add()
-        self.stride = min(stride, self.window_size // 2)
-        self.prefix = _special_prefix(tokenizer)
+        # what build_inputs_with_special_tokens really adds, not num_special_tokens_to_add()
+        self.prefix, added = special_tokens(tokenizer)
+        self.window_size = self.max_length - added
+        if self.window_size < 2:
+            raise ConfigError(
+                f"max_length {self.max_length} leaves no room beside {added} special tokens"
+            )
+        self.stride = min(self.options.stride, self.window_size // 2)
         self.with_token_types = "token_type_ids" in tokenizer.model_input_names
+        self.pad_id = tokenizer.pad_token_id
+
+    @classmethod
+    def from_model(cls, tokenizer: Any, config: Any, options: NerOptions) -> NerTask:
+        """The task for a model's tokenizer, config (label map) and options."""
+        return cls(tokenizer, config.id2label, **options.model_dump())
 
     # ---- preprocessing -------------------------------------------------
     def preprocess(self, texts: Sequence[str]) -> NerEncoded:
@@ -127,12 +136,6 @@ class NerTask:
                         self.tokenizer.build_inputs_with_special_tokens(content)
                     )
         return encoded
-
-    def batches(self, encoded: NerEncoded, batch_size: int) -> Iterator[Batch]:
-        """Length-sorted padded batches of the encoded windows."""
-        return make_batches(
-            encoded.sequences, batch_size, self.tokenizer.pad_token_id, self.with_token_types
-        )
 
     # ---- postprocessing ------------------------------------------------
     def token_scores(self, encoded: NerEncoded, logits: Sequence[np.ndarray]) -> list[np.ndarray]:
@@ -275,12 +278,6 @@ def check_bio_labels(labels: Sequence[str]) -> None:
             f"the model's labels {list(labels)[:6]} are not BIO NER labels; "
             "fine-tune it for NER first with `biolite train ner --base MODEL --data DIR --out DIR`"
         )
-
-
-def _special_prefix(tokenizer: Any) -> int:
-    probe = [tokenizer.unk_token_id] * 3
-    built = tokenizer.build_inputs_with_special_tokens(probe)
-    return next(i for i in range(len(built)) if built[i : i + 3] == probe)
 
 
 def bio_labels(entity_types: Sequence[str]) -> list[str]:

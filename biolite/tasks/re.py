@@ -12,15 +12,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any, Literal
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from biolite.errors import InputError, ModelTypeError
-from biolite.tasks.batching import Batch, make_batches, softmax
+from biolite.tasks.base import softmax
+from biolite.tasks.options import ReOptions
+from biolite.types import Entity, Relation
 
 Span = tuple[int, int]
+Pair = tuple[str, Entity, Entity]  # (text, head mention, tail mention)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -87,13 +91,30 @@ def render(text: str, head: Span, tail: Span, settings: ReSettings) -> str:
     return text
 
 
+@dataclass
+class ReEncoded:
+    """The pairs and their model sequences (one per pair)."""
+
+    pairs: list[Pair]
+    sequences: list[list[int]] = field(default_factory=list)
+
+
 class ReTask:
-    """Pair rendering, tokenisation and decoding for a sequence-classification model."""
+    """Pair rendering, tokenisation and decoding for a sequence-classification model.
+
+    Inputs are ``(text, head, tail)`` triples of ``Entity`` mentions; results are
+    ``Relation`` objects. ``mention`` and ``candidate_pairs`` build those triples
+    from spans or from an NER pipeline's entities.
+    """
+
+    name: ClassVar[str] = "re"
 
     def __init__(
-        self, tokenizer: Any, id2label: dict[int, str], settings: ReSettings, max_length: int = 256
+        self, tokenizer: Any, id2label: dict[int, str], settings: ReSettings, **options: Any
     ):
-        self.tokenizer, self.settings, self.max_length = tokenizer, settings, max_length
+        self.options = ReOptions(**options)
+        self.tokenizer, self.settings = tokenizer, settings
+        self.max_length = self.options.max_length
         self.labels = [id2label[i] for i in sorted(int(k) for k in id2label)]
         if settings.negative not in self.labels:
             raise ModelTypeError(
@@ -101,6 +122,30 @@ class ReTask:
                 f"model's labels {self.labels}"
             )
         self.with_token_types = "token_type_ids" in tokenizer.model_input_names
+        self.pad_id = tokenizer.pad_token_id
+
+    @classmethod
+    def from_model(cls, tokenizer: Any, config: Any, options: ReOptions) -> ReTask:
+        """The task for a model's tokenizer and config (labels, ``biolite_re`` settings)."""
+        id2label = {int(k): v for k, v in config.id2label.items()}
+        return cls(tokenizer, id2label, ReSettings.from_config(config), **options.model_dump())
+
+    # ---- pairs ---------------------------------------------------------
+    def mention(self, text: str, span: Span, role: str) -> Entity:
+        """The head or tail ``Entity`` at ``span`` (typed by the model's settings)."""
+        start, end = int(span[0]), int(span[1])
+        kind = self.settings.head_type if role == "head" else self.settings.tail_type
+        if not 0 <= start < end <= len(text):
+            raise InputError(
+                f"{role} span ({start}, {end}) is not inside the text (length {len(text)})"
+            )
+        return Entity(text=text[start:end], label=kind, start=start, end=end, score=1.0)
+
+    def candidate_pairs(self, entities: Sequence[Entity]) -> list[tuple[Entity, Entity]]:
+        """Every (head, tail) pair whose types the model relates (e.g. Gene-Disease)."""
+        heads = [e for e in entities if e.label.lower() == self.settings.head_type.lower()]
+        tails = [e for e in entities if e.label.lower() == self.settings.tail_type.lower()]
+        return [(h, t) for h in heads for t in tails if not (h.start < t.end and t.start < h.end)]
 
     def inputs(self, pairs: Sequence[tuple[str, Span, Span]]) -> list[str]:
         """Rendered model input texts (validated, cut to the pair's sentences)."""
@@ -110,31 +155,29 @@ class ReTask:
             out.append(render(*context(text, head, tail), self.settings))
         return out
 
+    # ---- the Task protocol ----------------------------------------------
+    def preprocess(self, pairs: Sequence[Pair]) -> ReEncoded:
+        """Model sequences for ``(text, head, tail)`` triples, truncated to ``max_length``."""
+        pairs = list(pairs)
+        texts = self.inputs([(t, (h.start, h.end), (tl.start, tl.end)) for t, h, tl in pairs])
+        return ReEncoded(pairs, self.encode(texts))
+
     def encode(self, texts: Sequence[str]) -> list[list[int]]:
         """Token ids with special tokens, truncated to ``max_length``."""
+        if not texts:
+            return []
         enc = self.tokenizer(list(texts), truncation=True, max_length=self.max_length)
         return enc["input_ids"]
 
-    def batches(self, sequences: list[list[int]], batch_size: int) -> Any:
-        return make_batches(
-            sequences, batch_size, self.tokenizer.pad_token_id, self.with_token_types
-        )
+    def postprocess(self, encoded: ReEncoded, logits: Sequence[np.ndarray]) -> list[Relation]:
+        """One ``Relation`` per pair, with the model's label and probability."""
+        return [
+            Relation(head=h, tail=t, label=label, score=score)
+            for (_, h, t), (label, score) in zip(encoded.pairs, map(self.decode, logits))
+        ]
 
     def decode(self, logits: np.ndarray) -> tuple[str, float]:
         """Label and probability from one sequence's logits."""
         probs = softmax(logits)
         best = int(probs.argmax())
         return self.labels[best], min(1.0, float(probs[best]))
-
-
-def run_sequences(
-    task: ReTask, runtime: Any, sequences: list[list[int]], batch_size: int
-) -> list[np.ndarray]:
-    """Logits per sequence (length-sorted batches, original order back)."""
-    out: list[np.ndarray] = [np.empty(0)] * len(sequences)
-    batch: Batch
-    for batch in task.batches(sequences, batch_size):
-        logits = runtime.infer(batch.inputs)["logits"]
-        for row, i in enumerate(batch.indices):
-            out[i] = logits[row]
-    return out

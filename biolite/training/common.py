@@ -91,7 +91,7 @@ def load_base(base: str, task: str, auto_class: str, labels: list[str]) -> tuple
     """(model with a fresh ``labels`` head, fast tokenizer) from a checkpoint or hub id."""
     import transformers
 
-    from biolite.models import resolve_model
+    from biolite.model_files import resolve_model
 
     path = resolve_model(base, task)
     tokenizer = transformers.AutoTokenizer.from_pretrained(path, use_fast=True)

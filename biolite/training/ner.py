@@ -76,7 +76,7 @@ def _fit(
 def _evaluate(config: NerTrainConfig, model_dir: Path) -> TypeScores | None:
     if not config.eval_split:
         return None
-    from biolite.evaluation import evaluate_sentences
+    from biolite.evaluation.ner import evaluate_sentences
     from biolite.pipelines import pipeline
 
     ner = pipeline(

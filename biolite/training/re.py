@@ -111,7 +111,7 @@ def _fit(
 def _evaluate(config: ReTrainConfig, model_dir: Path) -> TypeScores | None:
     if not config.eval_split:
         return None
-    from biolite.evaluation_re import evaluate_re
+    from biolite.evaluation.re import evaluate_re
     from biolite.pipelines import pipeline
 
     re_pipeline = pipeline(

@@ -3,8 +3,8 @@
 import pytest
 
 from biolite.cli.main import main
-from biolite.evaluation import ner_baseline
-from biolite.evaluation_re import re_baseline
+from biolite.evaluation.ner import ner_baseline
+from biolite.evaluation.re import re_baseline
 from biolite.export import AccuracyGateError, ExportSpec, export, verify_manifest
 from tests.conftest import build_tiny_bert
 

@@ -116,7 +116,7 @@ def test_the_accuracy_gate_reports_both_numbers(exported):
 def test_dynamic_batch_and_sequence_axes_work(exported, variant, batch, length):
     import onnxruntime as ort
 
-    from biolite.runtimes.onnx import ONNX_FILES
+    from biolite.model_files.export_dir import ONNX_FILES
 
     out, _ = exported
     session = ort.InferenceSession(

@@ -113,19 +113,21 @@ def test_default_int8_gives_every_document_the_same_entities_batched_or_alone(
 def test_default_int8_logits_are_bit_identical_batched_or_alone(int8_exports, abstracts):
     ner = biolite.pipeline("ner", model=int8_exports["per-token"])
     encoded = ner.task.preprocess(abstracts[:12])
-    batch = next(ner.task.batches(encoded, 12))
+    batch = _batches(ner, encoded.sequences, 12)[0]
+    assert len(batch.indices) == 12
     logits = ner.runtime.infer(batch.inputs)["logits"]
     for row, (index, length) in enumerate(zip(batch.indices, batch.lengths)):
-        single = next(iter(ner.task.batches(_only(encoded, index), 1)))
+        (single,) = _batches(ner, [encoded.sequences[index]], 1)
         np.testing.assert_array_equal(
             ner.runtime.infer(single.inputs)["logits"][0, :length], logits[row, :length]
         )
 
 
-def _only(encoded, index):
-    from dataclasses import replace
+def _batches(ner, sequences, rows):
+    from biolite.runtimes.batching import Batching, make_batches
 
-    return replace(encoded, sequences=[encoded.sequences[index]])
+    batching = Batching(batch_size=rows, max_batch_tokens=1 << 20, max_batch_attention=1 << 30)
+    return list(make_batches(sequences, batching, ner.task.pad_id, ner.task.with_token_types))
 
 
 def test_the_manifest_records_the_activation_scheme_and_its_guarantee(int8_exports):

@@ -75,11 +75,11 @@ def test_ner_and_re_served_from_one_repository_by_a_real_triton(
         ]
         ner = biolite.pipeline("ner", runtime="triton", url=server.grpc_url, model_name="ner")
         assert isinstance(ner(TEXT), list)
-        from biolite.serving.client import ServingError
+        from biolite.serving.client import TritonRequestError
 
-        with pytest.raises(ServingError, match="JSON object"):
+        with pytest.raises(TritonRequestError, match="JSON object"):
             served.client.request(["not json"])
-        with pytest.raises(ServingError, match="overlap"):
+        with pytest.raises(TritonRequestError, match="overlap"):
             served(TEXT, head=(13, 18), tail=(15, 20))
         assert server.is_ready()
 

@@ -3,7 +3,7 @@ import pytest
 import biolite
 from biolite.data.re import load_re_split
 from biolite.errors import InputError
-from biolite.evaluation_re import evaluate_re, score_relations
+from biolite.evaluation.re import evaluate_re, example_pairs, score_relations
 from biolite.types import Relation
 from tests.re.examples import ENTITIES, TEXT, ent
 
@@ -15,8 +15,7 @@ def re_pipe(trained_re_dir):
 
 def test_a_tiny_model_learns_gad_clearly_above_the_majority_class(re_pipe, gad):
     test = load_re_split(gad, "test", fold=1)
-    texts = re_pipe.task.inputs([(e.text, e.head, e.tail) for e in test.examples])
-    pred = [label for label, _ in re_pipe.predict_texts(texts)]
+    pred = [r.label for r in re_pipe.predict(example_pairs(re_pipe.task, test))]
     accuracy = sum(p == e.label for p, e in zip(pred, test.examples)) / len(pred)
     majority = max(sum(e.label == lab for e in test.examples) for lab in "01") / len(pred)
     assert accuracy > majority + 0.05
@@ -102,7 +101,7 @@ def test_gad_ten_fold_convention_averages_each_folds_model_on_its_fold(
 ):
     import shutil
 
-    from biolite.evaluation_re import evaluate_re_dir, evaluate_re_folds
+    from biolite.evaluation.re import evaluate_re_dir, evaluate_re_folds
 
     for fold in (1, 2):
         shutil.copytree(trained_re_dir, tmp_path / str(fold))

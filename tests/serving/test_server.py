@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import biolite
-from biolite.serving.client import ServingError
+from biolite.serving.client import TritonRequestError
 from biolite.serving.launcher import TritonServer, free_port
 from biolite.serving.repository import PipelineBuild, build_repository
 
@@ -157,14 +157,14 @@ def test_a_bad_document_among_concurrent_good_ones_only_fails_its_request(server
 
 def test_client_errors_name_the_server_and_the_model(server):
     served = biolite.pipeline("ner", runtime="triton", url=server.grpc_url, model_name="nope")
-    with pytest.raises(ServingError, match=f"Triton at {server.grpc_url}, model 'nope'"):
+    with pytest.raises(TritonRequestError, match=f"Triton at {server.grpc_url}, model 'nope'"):
         served("cancer")
 
 
 def test_an_unreachable_server_is_retried_then_reported():
     url = f"127.0.0.1:{free_port()}"
     served = biolite.pipeline("ner", runtime="triton", url=url, retries=1, backoff=0.01, timeout=2)
-    with pytest.raises(ServingError, match=url):
+    with pytest.raises(TritonRequestError, match=url):
         served("cancer")
 
 

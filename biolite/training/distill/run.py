@@ -49,7 +49,7 @@ def _world() -> tuple[int, int]:
 def _load(path: str, eager: bool = True) -> Any:
     from transformers import AutoModelForMaskedLM
 
-    from biolite.models import resolve_model
+    from biolite.model_files import resolve_model
 
     return AutoModelForMaskedLM.from_pretrained(
         resolve_model(path, "ner"), attn_implementation="eager" if eager else None

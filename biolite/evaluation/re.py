@@ -10,8 +10,10 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from biolite.data.re import ReSplit, load_re_split
+from biolite.errors import DataError, ModelNotFoundError
 from biolite.types import Baseline, ReEvaluation, TypeScores
 
 
@@ -50,12 +52,19 @@ def re_baseline(gold: Sequence[str], pred: Sequence[str], negative: str) -> Base
     )
 
 
+def example_pairs(task: Any, split: ReSplit) -> list[tuple]:
+    """``(text, head, tail)`` mentions of a split's examples, typed by the model."""
+    return [
+        (e.text, task.mention(e.text, e.head, "head"), task.mention(e.text, e.tail, "tail"))
+        for e in split.examples
+    ]
+
+
 def evaluate_re(re_pipeline, split: ReSplit, data: str = "", name: str = "") -> ReEvaluation:
     """Score a relation pipeline on the examples of ``split``."""
     settings = re_pipeline.settings
     started = time.perf_counter()
-    texts = re_pipeline.task.inputs([(e.text, e.head, e.tail) for e in split.examples])
-    pred = [label for label, _ in re_pipeline.predict_texts(texts)]
+    pred = [r.label for r in re_pipeline.predict(example_pairs(re_pipeline.task, split))]
     gold = [e.label for e in split.examples]
     overall, per_label = score_relations(gold, pred, settings.negative)
     metric = (
@@ -112,7 +121,7 @@ def evaluate_re_folds(
         for fold, path in fold_models(root).items()
     }
     if not results:
-        raise FileNotFoundError(f"no per-fold models (1/, 2/, ...) in {root}")
+        raise ModelNotFoundError(f"no per-fold models (1/, 2/, ...) in {root}")
 
     def mean(attr: str) -> float:
         return sum(getattr(r.overall, attr) for r in results.values()) / len(results)
@@ -135,3 +144,40 @@ def evaluate_re_folds(
         per_label={f"fold {fold}": r.overall for fold, r in results.items()},
         seconds=round(sum(r.seconds for r in results.values()), 3),
     )
+
+
+# ---- the task table's evaluation hooks ----------------------------------
+def gold_fold(config: Any, fold: int | None = None) -> int | None:
+    """``fold``, else the fold the model was trained on, else GAD's fold 1."""
+    from biolite.tasks.re import ReSettings
+
+    settings = ReSettings.from_config(config)
+    if fold is not None:
+        return fold
+    return settings.fold or (1 if settings.dataset == "gad" else None)
+
+
+def read_gold(
+    config: Any,
+    data_dir: str | Path,
+    split: str = "test",
+    entity_type: str | None = None,
+    fold: int | None = None,
+) -> ReSplit:
+    """Gold examples of ``DIR/[fold/]<split>.tsv`` in the model's dataset scheme."""
+    from biolite.data.re import RE_SCHEMES
+    from biolite.tasks.re import ReSettings
+
+    scheme = RE_SCHEMES[ReSettings.from_config(config).dataset]
+    fold = gold_fold(config, fold)
+    gold = load_re_split(data_dir, split, scheme, fold)
+    gold.fold = fold
+    if not gold.examples:
+        raise DataError(f"{data_dir} [{split}]: no relation examples to score")
+    return gold
+
+
+def score(re_pipeline: Any, gold: ReSplit) -> tuple[TypeScores, Baseline]:
+    """Overall relation scores of ``re_pipeline`` on ``gold`` and the trivial baseline."""
+    result = evaluate_re(re_pipeline, gold)
+    return result.overall, result.baseline

@@ -1,22 +1,27 @@
 import json
 
 import pytest
-from transformers import AutoTokenizer
 
 import biolite
 from biolite.errors import InputError
-from biolite.serving.core import Limits, ServedNer
-from biolite.tasks.ner import NerTask
+from biolite.runtimes.batching import Batching
+from biolite.serving.loading import load_served
+
+
+def _params(**options):
+    return {
+        "task": "ner",
+        "max_chars": "5000",
+        "batching": Batching(batch_size=4, pad_multiple=64, max_width=512).model_dump_json(),
+        "task_options": json.dumps(options),
+    }
 
 
 @pytest.fixture(scope="module")
 def served_and_local(trained_ner_dir):
     local = biolite.pipeline("ner", model=trained_ner_dir)
-    tokenizer = AutoTokenizer.from_pretrained(trained_ner_dir)
-    task = NerTask(tokenizer, local.runtime.config.id2label)
-    return ServedNer(
-        task, lambda f: local.runtime.infer(f)["logits"], max_batch=4, limits=Limits(max_chars=5000)
-    ), local
+    infer = lambda f: local.runtime.infer(f)["logits"]  # noqa: E731
+    return load_served(trained_ner_dir, _params(), infer), local
 
 
 def test_served_documents_get_the_local_pipelines_entities(served_and_local):
@@ -36,3 +41,14 @@ def test_each_bad_document_gets_its_own_error_and_the_others_still_succeed(serve
     assert all(isinstance(a, InputError) for a in answers[1:])
     assert "empty document" in messages[0] and "UTF-8" in messages[1]
     assert "limit of 5,000" in messages[2] and "empty document" in messages[3]
+
+
+@pytest.mark.parametrize("aggregation", ["average", "max"])
+def test_task_options_in_the_served_parameters_reach_the_served_pipeline(
+    trained_ner_dir, aggregation
+):
+    local = biolite.pipeline("ner", model=trained_ner_dir, aggregation=aggregation, stride=16)
+    infer = lambda f: local.runtime.infer(f)["logits"]  # noqa: E731
+    served = load_served(trained_ner_dir, _params(aggregation=aggregation, stride=16), infer)
+    assert served.pipeline.task.options == local.task.options
+    assert served.pipeline.task.options.aggregation == aggregation

@@ -5,9 +5,11 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from biolite.data.conll import Sentence
 from biolite.data.datasets import load_ner_split
+from biolite.errors import DataError
 from biolite.types import Baseline, NerEvaluation, TypeScores
 
 
@@ -86,3 +88,25 @@ def evaluate_ner(
         seconds=round(time.perf_counter() - started, 3),
         baseline=baseline,
     )
+
+
+# ---- the task table's evaluation hooks ----------------------------------
+def read_gold(
+    config: Any,
+    data_dir: str | Path,
+    split: str = "test",
+    entity_type: str | None = None,
+    fold: int | None = None,
+) -> list[Sentence]:
+    """Gold sentences of ``DIR/<split>.tsv`` for a model (untyped tags take its type)."""
+    labels = [str(label) for label in config.id2label.values()]
+    sentences = load_ner_split(data_dir, split, entity_type, labels)
+    if not sentences:
+        raise DataError(f"{data_dir} [{split}]: no sentences to score")
+    return sentences
+
+
+def score(ner: Any, gold: Sequence[Sentence]) -> tuple[TypeScores, Baseline]:
+    """Overall entity scores of pipeline ``ner`` on ``gold`` and the trivial baseline."""
+    overall, _, baseline = score_sentences(ner, gold)
+    return overall, baseline

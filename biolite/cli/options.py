@@ -1,0 +1,103 @@
+"""Command-line options whose defaults and help come from the typed configs.
+
+``add_field`` turns a pydantic field into an option: the default is the field's
+default (one source of truth), the help is its description, and argparse's
+``ArgumentDefaultsHelpFormatter`` prints the default once. ``add_model_options``
+is the option set of every command that runs a pipeline.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any, Literal, get_args, get_origin
+
+from pydantic import BaseModel
+
+from biolite.runtimes import LOCAL_RUNTIMES
+from biolite.runtimes.batching import Batching
+from biolite.tasks import get_task, load
+
+
+class DefaultsOnce(argparse.ArgumentDefaultsHelpFormatter):
+    """Adds "(default: X)" once, only for real defaults (not None/False, not when the
+    help already says what happens when the option is unset)."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        if action.default in (None, False, argparse.SUPPRESS) or "default" in text:
+            return text
+        if "unset:" in text or "%(default)" in text:
+            return text
+        return super()._get_help_string(action)
+
+
+#: help formatter of every command
+FORMATTER = DefaultsOnce
+
+
+def add_field(
+    parser: argparse.ArgumentParser, model: type[BaseModel], field: str, **kwargs: Any
+) -> None:
+    """``--field-name`` with the field's default, type, choices and description."""
+    info = model.model_fields[field]
+    annotation = info.annotation
+    literal = get_origin(annotation) is Literal
+    kinds = [annotation] if literal else [a for a in get_args(annotation) if a is not type(None)]
+    kinds = kinds or [annotation]
+    kind = kinds[0] if len(kinds) == 1 else None
+    if get_origin(kind) is Literal:
+        kwargs.setdefault("choices", list(get_args(kind)))
+    elif kind in (int, float, str):
+        kwargs.setdefault("type", kind)
+    parser.add_argument(
+        "--" + field.replace("_", "-"),
+        default=info.default,
+        help=kwargs.pop("help", info.description),
+        **kwargs,
+    )
+
+
+def add_model_options(p: argparse.ArgumentParser, task: str = "ner") -> None:
+    """Options shared by commands that run a pipeline: model, runtime, batching, task."""
+    info = get_task(task)
+    p.add_argument(
+        "--model",
+        default=None,
+        help="fine-tuned checkpoint, export directory, registry name or hub id "
+        f"(unset: ${info.model_env}"
+        + (f", else {info.default_model})" if info.default_model else ")"),
+    )
+    p.add_argument(
+        "--runtime",
+        default=None,
+        choices=list(LOCAL_RUNTIMES),
+        help="inference runtime (unset: onnx for export directories, else torch)",
+    )
+    p.add_argument("--device", default="cpu", help="cpu, cuda, cuda:N (torch) or tensorrt (onnx)")
+    p.add_argument(
+        "--precision",
+        default=None,
+        help="torch: fp32, bf16 or fp16 (CUDA only); onnx: auto, fp32, optimized, int8, fp16 "
+        "(unset: fp32 for torch, auto for onnx)",
+    )
+    for field in ("batch_size", "max_batch_tokens"):
+        add_field(p, Batching, field)
+    options = load(info.options_class)
+    for field in options.model_fields:
+        add_field(p, options, field)
+
+
+def pipeline_kwargs(args: argparse.Namespace, task: str = "ner") -> dict[str, Any]:
+    """``biolite.pipeline`` keyword arguments from ``add_model_options``' options."""
+    fields = [*load(get_task(task).options_class).model_fields, "batch_size", "max_batch_tokens"]
+    kwargs = {k: getattr(args, k) for k in fields}
+    if args.precision:
+        kwargs["precision"] = args.precision
+    return {"model": args.model, "runtime": args.runtime, "device": args.device, **kwargs}
+
+
+def build_pipeline(args: argparse.Namespace, task: str = "ner", **extra: Any):
+    """The pipeline the command-line options describe."""
+    from biolite.pipelines import pipeline
+
+    return pipeline(task, **pipeline_kwargs(args, task), **extra)

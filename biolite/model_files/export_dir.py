@@ -1,0 +1,89 @@
+"""The export-folder contract: file names, which precision to run, manifest checks.
+
+``biolite.export`` writes folders that follow it; ``biolite.runtimes.onnx`` and
+``biolite.serving`` read them through this module, so neither the core nor the
+server imports the exporter.
+
+An export folder holds ``model.onnx`` (and optionally ``model.optimized.onnx``,
+``model.int8.onnx``, ``model.fp16.onnx``, ``model.plan``), the tokenizer and
+``config.json``, and ``biolite-export.json``: provenance, settings, results and a
+size and sha256 per file. Loading verifies every checksum and refuses a tampered
+or missing file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from biolite.errors import IntegrityError, ModelNotFoundError, UnknownNameError
+
+EXPORT_MANIFEST = "biolite-export.json"
+#: precision -> file name inside an export directory
+ONNX_FILES: dict[str, str] = {
+    "fp32": "model.onnx",
+    "optimized": "model.optimized.onnx",
+    "int8": "model.int8.onnx",
+    "fp16": "model.fp16.onnx",
+}
+#: device -> variants tried in order for precision="auto"
+AUTO_ORDER: dict[str, list[str]] = {
+    "cpu": ["int8", "optimized", "fp32"],
+    "cuda": ["fp16", "fp32"],
+    "tensorrt": ["fp32"],
+}
+
+
+def pick_onnx_file(path: Path, precision: str = "auto", device: str = "cpu") -> Path:
+    """The ONNX file to run; ``auto`` prefers INT8 on CPU and FP16 on CUDA."""
+    if precision == "auto":
+        candidates = [ONNX_FILES[v] for v in AUTO_ORDER[device]]
+    elif precision in ONNX_FILES:
+        candidates = [ONNX_FILES[precision]]
+    else:
+        raise UnknownNameError("precision", precision, ["auto", *ONNX_FILES])
+    for name in candidates:
+        if (path / name).is_file():
+            return path / name
+    raise ModelNotFoundError(
+        f"no {' or '.join(candidates)} in {path}; export one with `biolite export MODEL -o {path}`"
+    )
+
+
+def onnx_precision(file: Path) -> str:
+    """The precision name of an export's ONNX file (``fp32`` for unknown names)."""
+    return next((p for p, f in ONNX_FILES.items() if f == Path(file).name), "fp32")
+
+
+def sha256(path: Path) -> str:
+    """Hex sha256 of a file, read in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_manifest(directory: Path) -> dict[str, Any] | None:
+    """The manifest of an export directory, or ``None`` for a plain ONNX folder."""
+    path = Path(directory) / EXPORT_MANIFEST
+    return json.loads(path.read_text()) if path.is_file() else None
+
+
+def verify_manifest(directory: Path) -> dict[str, Any] | None:
+    """Check every listed file's size and sha256; raise ``IntegrityError`` on mismatch."""
+    manifest = read_manifest(directory)
+    if manifest is None:
+        return None
+    for name, entry in manifest["files"].items():
+        path = Path(directory) / name
+        if not path.is_file():
+            raise IntegrityError(f"{path} is listed in {EXPORT_MANIFEST} but missing; re-export")
+        if path.stat().st_size != entry["size"] or sha256(path) != entry["sha256"]:
+            raise IntegrityError(
+                f"{path} does not match its sha256 in {EXPORT_MANIFEST}: the file "
+                "was modified after export; re-export or restore it"
+            )
+    return manifest

@@ -1,0 +1,33 @@
+"""Typed task options: what a pipeline, a served model and the CLI may set per task.
+
+The defaults here are the only ones: the CLI reads its defaults from these
+classes and the served repository stores the options it was built with.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Aggregation = Literal["first", "average", "max"]
+
+
+class NerOptions(BaseModel):
+    """How documents become windows and sub-token scores become words."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    max_length: int = Field(512, ge=8, description="tokens per window, special tokens included")
+    stride: int = Field(128, ge=0, description="overlap between consecutive windows, in tokens")
+    aggregation: Aggregation = Field(
+        "first", description="how a word's sub-token scores become its label"
+    )
+
+
+class ReOptions(BaseModel):
+    """How much of a pair's context the model sees."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    max_length: int = Field(256, ge=8, description="tokens per pair context")
