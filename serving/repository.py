@@ -156,8 +156,8 @@ def build_repository(
                 f"{build.export_dir} is not a `biolite export` directory "
                 "(no biolite-export.json); export the model first"
             )
+        build.task_options()  # refuse bad options before reading or writing anything
         check_task(build.export_dir, build.task)
-        build.task_options()  # refuse bad options before writing anything
         names = _step_inputs(build)  # read model.onnx once per pipeline
         written.append(
             _write(

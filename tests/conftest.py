@@ -128,3 +128,58 @@ def trained_ner_dir(tokenizer_dir, data_dir, tmp_path_factory) -> Path:
     )
     train_ner(config, progress=False)
     return out
+
+
+def strip_post_processor(model_dir: Path, out: Path) -> Path:
+    """A copy of ``model_dir`` whose tokenizer has no post-processor, as one trained with
+    the ``tokenizers`` library and wrapped in ``BertTokenizerFast`` has:
+    ``num_special_tokens_to_add()`` says 0, ``build_inputs_with_special_tokens`` adds 2."""
+    import json
+    import shutil
+
+    from tokenizers import Tokenizer
+    from transformers import AutoTokenizer, BertTokenizerFast
+
+    shutil.copytree(model_dir, out)
+    backend = json.loads(AutoTokenizer.from_pretrained(model_dir).backend_tokenizer.to_str())
+    backend["post_processor"] = None
+    bare = BertTokenizerFast(
+        tokenizer_object=Tokenizer.from_str(json.dumps(backend)),
+        **{f"{k}_token": f"[{k.upper()}]" for k in ("unk", "sep", "cls", "pad", "mask")},
+    )
+    bare.save_pretrained(out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def bare_tokenizer_ner_dir(trained_ner_dir, tmp_path_factory) -> Path:
+    """The trained tiny NER model with a tokenizer lacking a post-processor."""
+    return strip_post_processor(trained_ner_dir, tmp_path_factory.mktemp("bare") / "model")
+
+
+@pytest.fixture(scope="session")
+def gad(data_dir):
+    return data_dir / "GAD"
+
+
+@pytest.fixture(scope="session")
+def trained_re_dir(tokenizer_dir, gad, tmp_path_factory):
+    """Tiny model fine-tuned for a few seconds on GAD fold 1."""
+    from biolite.training.re import ReTrainConfig, train_re
+
+    base = build_tiny_bert(
+        tokenizer_dir, tmp_path_factory.mktemp("re-base"), head="base", hidden=64
+    )
+    out = tmp_path_factory.mktemp("re") / "gad"
+    config = ReTrainConfig(
+        base=str(base),
+        data=gad,
+        out=out,
+        epochs=3,
+        learning_rate=1e-3,
+        max_train_examples=2000,
+        max_length=96,
+        eval_split=None,
+    )
+    train_re(config, progress=False)
+    return out

@@ -89,3 +89,44 @@ def test_requests_of_the_same_shape_run_in_one_call_and_come_back_in_order():
     assert sorted(calls) == [(2, 128), (4, 64)]
     assert [o.shape for o in out] == [(1, 64), (2, 128), (3, 64)]
     assert [int(o[0, 0]) for o in out] == [0, 10, 20]
+
+
+def _entry_model(repo, name="ner"):
+    """The served handler exactly as the python backend builds it from the repository."""
+    import json
+
+    from google.protobuf.json_format import MessageToJson
+
+    from biolite.serving.backends.params import model_parameters
+    from biolite.serving.loading import load_served
+
+    config = parse_config((repo / name / "config.pbtxt").read_text())
+    as_json = MessageToJson(config, preserving_proto_field_name=True)
+    args = {"model_config": as_json, "model_repository": str(repo / name)}
+    params, folder = model_parameters({**args, "model_version": "1"})
+    return load_served(folder, params, lambda feed: None), json.loads(params["task_options"])
+
+
+@pytest.mark.parametrize("aggregation", ["average", "max"])
+def test_every_task_option_is_carried_into_the_served_pipeline(ner_export, tmp_path, aggregation):
+    import biolite
+
+    build = PipelineBuild(export_dir=ner_export, aggregation=aggregation, stride=32, max_length=128)
+    build_repository(tmp_path / "repo", [build])
+    handler, stored = _entry_model(tmp_path / "repo")
+    local = biolite.pipeline(
+        "ner", model=ner_export, aggregation=aggregation, stride=32, max_length=128
+    )
+    assert stored == {"max_length": 128, "stride": 32, "aggregation": aggregation}
+    assert handler.pipeline.task.options == local.task.options
+    assert handler.pipeline.batching.max_width == 128
+
+
+def test_an_option_the_task_does_not_have_is_refused_before_anything_is_written(
+    ner_export, tmp_path
+):
+    with pytest.raises(ConfigError, match="no option stride"):
+        build_repository(
+            tmp_path / "repo", [PipelineBuild(export_dir=ner_export, task="re", stride=8)]
+        )
+    assert not (tmp_path / "repo").exists() or not any((tmp_path / "repo").iterdir())

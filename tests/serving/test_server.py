@@ -22,7 +22,15 @@ DOCS = [
 
 
 @pytest.fixture(scope="module")
-def server(ner_export, tmp_path_factory):
+def bare_export(bare_tokenizer_ner_dir, tmp_path_factory):
+    from biolite.export import ExportSpec, export
+
+    out = tmp_path_factory.mktemp("bare-export") / "ner"
+    return export(bare_tokenizer_ner_dir, out, ExportSpec(optimize=False), progress=False).out
+
+
+@pytest.fixture(scope="module")
+def server(ner_export, bare_export, tmp_path_factory):
     repo = tmp_path_factory.mktemp("repo")
     build_repository(
         repo,
@@ -33,7 +41,8 @@ def server(ner_export, tmp_path_factory):
                 max_queue_delay_us=20000,
                 max_chars=300_000,
                 precision="int8",  # per-token INT8: batch-invariant, so served == local
-            )
+            ),
+            PipelineBuild(export_dir=bare_export, name="bare", max_length=128),
         ],
     )
     with TritonServer(
@@ -178,3 +187,14 @@ def test_stopping_the_server_ends_the_process(ner_export, tmp_path):
     server.stop()
     assert server.process.poll() is not None
     assert not server.is_ready()
+
+
+def test_a_tokenizer_without_a_post_processor_serves_long_documents_as_in_process(
+    server, bare_export
+):
+    from tests.pipelines.test_ner import long_document
+
+    text = long_document()
+    local = biolite.pipeline("ner", model=bare_export, max_length=128)
+    served = biolite.pipeline("ner", runtime="triton", url=server.grpc_url, model_name="bare")
+    assert spans([served(text)]) == spans([local(text)])

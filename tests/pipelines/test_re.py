@@ -5,7 +5,7 @@ from biolite.data.re import load_re_split
 from biolite.errors import InputError
 from biolite.evaluation.re import evaluate_re, example_pairs, score_relations
 from biolite.types import Relation
-from tests.re.examples import ENTITIES, TEXT, ent
+from tests.re_examples import ENTITIES, TEXT, ent
 
 
 @pytest.fixture(scope="module")

@@ -192,3 +192,25 @@ def test_import_biolite_does_not_import_heavy_dependencies():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def long_document(chars: int = 20_000) -> str:
+    sentences = [ABSTRACT, "Patients with Duchenne muscular dystrophy were followed.", "BRCA1."]
+    text = " ".join(sentences[i % 3] for i in range(chars // 40))
+    return text[:chars]
+
+
+def test_windows_are_sized_by_the_special_tokens_the_tokenizer_really_adds(
+    bare_tokenizer_ner_dir, trained_ner_dir
+):
+    bare = biolite.pipeline("ner", model=bare_tokenizer_ner_dir, max_length=128)
+    assert bare.task.tokenizer.num_special_tokens_to_add() == 0  # the trap
+    assert bare.task.window_size == 126
+    text = long_document()
+    entities = bare(text)
+    check_entities(text, entities)
+    normal = biolite.pipeline("ner", model=trained_ner_dir, max_length=128)
+    assert [(e.start, e.end, e.label) for e in entities] == [
+        (e.start, e.end, e.label) for e in normal(text)
+    ]
+    assert max(len(s) for s in bare.task.preprocess([text]).sequences) == 128

@@ -5,7 +5,7 @@ import pytest
 import biolite
 from biolite.cli.main import main
 from biolite.export import ExportSpec, export, verify_manifest
-from tests.re.examples import ENTITIES, HEAD, TAIL, TEXT
+from tests.re_examples import ENTITIES, HEAD, TAIL, TEXT
 
 
 @pytest.fixture(scope="module")

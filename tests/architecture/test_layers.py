@@ -1,0 +1,89 @@
+"""The layering rules of docs/architecture.md, checked on the source (every import,
+including the ones inside functions)."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from biolite.runtimes import RUNTIMES
+from biolite.tasks import TASKS, load
+
+ROOT = Path(__file__).resolve().parents[2]
+CORE = ROOT / "biolite"
+UPPER_LAYERS = ("biolite.export", "biolite.serving", "biolite.benchmarks")
+
+
+def _imports(path: Path) -> list[tuple[int, str]]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.append((node.lineno, node.module))
+    return found
+
+
+def _core_modules() -> list[Path]:
+    return [p for p in sorted(CORE.rglob("*.py")) if "cli" not in p.relative_to(CORE).parts]
+
+
+def test_the_core_imports_nothing_from_export_serving_or_benchmarks():
+    offenders = [
+        f"{path.relative_to(ROOT)}:{line} imports {name}"
+        for path in _core_modules()
+        for line, name in _imports(path)
+        if name.startswith(UPPER_LAYERS)
+    ]
+    assert len(_core_modules()) > 30  # the walk really saw the package
+    assert offenders == []
+
+
+def test_the_import_walk_catches_an_import_inside_a_function(tmp_path):
+    module = tmp_path / "m.py"
+    module.write_text("def f():\n    from biolite.serving.client import connect\n")
+    assert _imports(module) == [(2, "biolite.serving.client")]
+
+
+def test_the_exporter_and_the_server_reach_the_core_not_each_other():
+    def imports_of(folder: str) -> set[str]:
+        return {n for p in (ROOT / folder).rglob("*.py") for _, n in _imports(p)}
+
+    assert not {n for n in imports_of("export") if n.startswith("biolite.serving")}
+    assert not {n for n in imports_of("serving") if n.startswith("biolite.export")}
+
+
+@pytest.mark.parametrize("task", sorted(TASKS))
+def test_every_code_reference_in_the_task_table_resolves(task):
+    info = TASKS[task]
+    for field in ("task_class", "pipeline_class", "options_class", "served_handler"):
+        assert callable(load(getattr(info, field))), field
+    evaluation = load(info.evaluation)
+    assert callable(evaluation.read_gold) and callable(evaluation.score)
+    assert load(info.task_class).name == task == load(info.pipeline_class).task_name
+
+
+def test_every_runtime_row_resolves():
+    for name, info in RUNTIMES.items():
+        assert callable(load(info.target)), name
+
+
+def test_the_task_names_are_spelled_only_in_the_table_and_task_modules():
+    """Layers ask ``biolite.tasks.TASKS``; a mapping keyed by task names elsewhere is a
+    second table that a new task would have to find."""
+    allowed = {"biolite/tasks/__init__.py"}
+    offenders = []
+    for path in [
+        *_core_modules(),
+        *(ROOT / "export").rglob("*.py"),
+        *(ROOT / "serving").rglob("*.py"),
+    ]:
+        rel = str(path.relative_to(ROOT))
+        if rel in allowed:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Dict) and {"ner", "re"} <= {
+                k.value for k in node.keys if isinstance(k, ast.Constant)
+            }:
+                offenders.append(f"{rel}:{node.lineno}")
+    assert offenders == []
