@@ -57,6 +57,8 @@ class BenchConfig(BaseModel):
     corpus: Path | None = None
     triton: bool = False
     concurrency: list[int] = Field(default_factory=lambda: [1, 2, 4, 8, 16, 32])
+    serving_backends: list[str] = Field(default_factory=lambda: ["inline", "python"])
+    serving_instances: list[int] = Field(default_factory=lambda: [1, 2])
     cache: Path = Field(default_factory=default_cache)
     measure_peaks: bool = True
 

@@ -6,6 +6,7 @@ either complete or absent, never half-written.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -25,9 +26,21 @@ def staged_output(out: str | Path, overwrite: bool = False) -> Iterator[Path]:
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
     try:
         yield staging
+        normal_modes(staging)
         if out.exists():
             shutil.rmtree(out)
         staging.rename(out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def normal_modes(root: Path) -> None:
+    """Give ``root`` (made by ``mkdtemp``: 0700) and files made by ``mkstemp`` inside it
+    (0600) the modes a plain ``mkdir``/``open`` under the current umask would have."""
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(root, 0o777 & ~mask)
+    for path in root.rglob("*"):
+        if path.is_file() and not path.is_symlink() and path.stat().st_mode & 0o777 == 0o600:
+            os.chmod(path, 0o666 & ~mask)

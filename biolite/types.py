@@ -14,7 +14,9 @@ class Entity(BaseModel):
     label: str
     start: int = Field(ge=0, description="character offset of the first character")
     end: int = Field(ge=0, description="character offset one past the last character")
-    score: float = Field(ge=0.0, le=1.0)
+    score: float | None = Field(
+        None, ge=0.0, le=1.0, description="model confidence; None for given (gold) mentions"
+    )
 
 
 class TypeScores(BaseModel):

@@ -1,7 +1,7 @@
 """Step 3: INT8. Dynamic per-channel quantization by default, static QDQ with calibration.
 
 Only MatMuls are quantized: quantizing every op type statically destroyed
-accuracy when tried (ENVIRONMENT.md), and INT8 is always gated on task accuracy.
+accuracy when tried on these models, and INT8 is always gated on task accuracy.
 """
 
 from __future__ import annotations

@@ -3,13 +3,16 @@
 Sends documents to a served pipeline (gRPC by default; HTTP when the URL starts
 with ``http://``) and returns the same ``Entity`` objects as the in-process
 pipeline. Documents travel in requests of ``batch_size``, ``concurrency``
-requests at a time; an unavailable server is retried with exponential backoff;
-every error names the server and the model.
+requests at a time. An unavailable server or a full queue is retried with jittered
+exponential backoff until the call's deadline (``timeout`` x (``retries`` + 1) at
+most); a client mistake (INVALID_ARGUMENT) is not retried; every error names the
+server and the model.
 """
 
 from __future__ import annotations
 
 import json
+import random
 import threading
 import time
 from collections.abc import Sequence
@@ -23,8 +26,11 @@ from biolite.errors import InputError, TritonRequestError
 from biolite.pipelines.inputs import check_text
 from biolite.types import Entity
 
-_UNAVAILABLE = (
+#: answers worth retrying: the server is down or restarting, or its queue is full
+_RETRYABLE = (
     "UNAVAILABLE",
+    "Exceeds maximum queue size",
+    "Stub process",
     "Connection refused",
     "connection refused",
     "Failed to connect",
@@ -51,8 +57,8 @@ class TritonClient:
         output: str,
         concurrency: int = 4,
         timeout: float = 60.0,
-        retries: int = 3,
-        backoff: float = 0.5,
+        retries: int = 5,
+        backoff: float = 0.2,
     ):
         self.protocol, self.address = _protocol(url)
         self.module = require(f"tritonclient.{self.protocol}", "the Triton client")
@@ -88,22 +94,19 @@ class TritonClient:
     def _with_retries(self, tensor: Any, output: Any) -> Any:
         from tritonclient.utils import InferenceServerException
 
+        deadline = time.monotonic() + self.timeout * (self.retries + 1)
         for attempt in range(self.retries + 1):
             try:
                 return self._infer(tensor, output)
             except InferenceServerException as exc:
                 message = str(exc.message() if hasattr(exc, "message") else exc)
-                retry = any(m in f"{exc.status()} {message}" for m in _UNAVAILABLE)
-                if not retry or attempt == self.retries:
-                    raise TritonRequestError(
-                        f"Triton at {self.url}, model {self.model!r}: {message}"
-                    ) from None
+                retry = any(m in f"{exc.status()} {message}" for m in _RETRYABLE)
             except OSError as exc:  # HTTP connection errors
-                if attempt == self.retries:
-                    raise TritonRequestError(
-                        f"Triton at {self.url}, model {self.model!r}: unreachable ({exc})"
-                    ) from None
-            time.sleep(self.backoff * 2**attempt)
+                message, retry = f"unreachable ({exc})", True
+            pause = self.backoff * 2**attempt * random.uniform(0.5, 1.5)
+            if not retry or attempt == self.retries or time.monotonic() + pause > deadline:
+                raise TritonRequestError(f"Triton at {self.url}, model {self.model!r}: {message}")
+            time.sleep(pause)
         raise AssertionError("unreachable")
 
     def _infer(self, tensor: Any, output: Any) -> Any:

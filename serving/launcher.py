@@ -1,7 +1,7 @@
 """Run a real ``tritonserver``: the one on PATH (NGC container) or the binary inside
 the ``nvidia-pytriton`` wheel (CPU, python backend only).
 
-For the wheel's binary it prepares what ENVIRONMENT.md found necessary: a
+For the wheel's binary it prepares what that binary needs outside its container: a
 backend folder holding the wheel's python backend plus the stub for the running
 Python, the interpreter's and the wheel's libraries on ``LD_LIBRARY_PATH``, this
 environment's ``bin/`` first on ``PATH`` (so models import this environment's
@@ -119,6 +119,7 @@ class TritonServer:
         startup_timeout: float = 120,
         log_file: str | Path | None = None,
         extra_args: tuple[str, ...] = (),
+        watch: bool = True,
     ):
         self.repo, self.host = Path(repo).resolve(), host
         self.http_port, self.grpc_port, self.metrics_port = http_port, grpc_port, metrics_port
@@ -126,6 +127,7 @@ class TritonServer:
         self.log_file = Path(log_file) if log_file else None
         self.process: subprocess.Popen | None = None
         self.stop_requested: float | None = None  # monotonic time of request_stop()
+        self.watchdog = StubWatchdog(self) if watch else None
 
     @property
     def http_url(self) -> str:
@@ -156,6 +158,9 @@ class TritonServer:
             f"--metrics-port={self.metrics_port}",
             "--strict-readiness=true",
             "--exit-on-error=true",
+            # explicit control lets the watchdog reload a model whose backend stub died
+            "--model-control-mode=explicit",
+            "--load-model=*",
         ]
         if binary.backends is not None:
             cmd.append(f"--backend-directory={binary.backends}")
@@ -179,7 +184,17 @@ class TritonServer:
                 start_new_session=True,
             )
         self._wait_ready()
+        if self.watchdog is not None:
+            self.watchdog.start()
         return self
+
+    def reload(self, model: str, timeout: float = 60) -> None:
+        """Load ``model`` again (Triton's repository API): new backend processes."""
+        request = urllib.request.Request(
+            f"{self.http_url}/v2/repository/models/{model}/load", data=b"", method="POST"
+        )
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            response.read()
 
     def is_ready(self) -> bool:
         """``GET /v2/health/ready`` answered 200."""
@@ -220,6 +235,8 @@ class TritonServer:
 
     def stop(self, timeout: float = 30) -> None:
         """SIGTERM, wait for a clean exit, SIGKILL after ``timeout`` seconds."""
+        if self.watchdog is not None:
+            self.watchdog.stop()
         if self.process is None or self.process.poll() is not None:
             return
         self.process.send_signal(signal.SIGTERM)
@@ -233,6 +250,8 @@ class TritonServer:
     def request_stop(self) -> None:
         """Ask tritonserver to shut down (SIGTERM) and return at once: safe to call
         from a signal handler, unlike ``stop``, which waits."""
+        if self.watchdog is not None:
+            self.watchdog.stop_event.set()  # never blocks: the thread sees it and ends
         if self.process is not None and self.process.poll() is None:
             self.stop_requested = time.monotonic()
             with contextlib.suppress(ProcessLookupError):
@@ -264,3 +283,66 @@ class TritonServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def backend_stubs(server_pid: int) -> dict[int, str]:
+    """``{pid: model}`` of the python-backend stub processes of a tritonserver."""
+    stubs = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:  # exited meanwhile
+            continue
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        if parent == server_pid and argv[0].endswith(b"triton_python_backend_stub"):
+            stubs[int(entry.name)] = Path(argv[1].decode()).parents[1].name
+    return stubs
+
+
+class StubWatchdog:
+    """Reloads a model whose python-backend stub died (killed, out of memory).
+
+    Without it Triton keeps answering ``/v2/health/ready`` with 200 while every
+    request to that model fails ("Stub process is not healthy"). Every
+    ``interval`` seconds the watchdog compares the stubs under the server with the
+    last look; a model that lost one is loaded again, which starts new stubs.
+    """
+
+    def __init__(self, server: TritonServer, interval: float = 1.0):
+        import threading
+
+        self.server, self.interval = server, interval
+        self.stop_event = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="biolite-stub-watchdog", daemon=True)
+        self.reloads: list[tuple[float, str]] = []  # (monotonic time, model)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.stop_event.set()
+        if self.thread.is_alive():
+            self.thread.join(timeout=5)
+
+    def _run(self) -> None:
+        process = self.server.process
+        known = backend_stubs(process.pid)
+        while not self.stop_event.wait(self.interval) and process.poll() is None:
+            current = backend_stubs(process.pid)
+            lost = sorted({model for pid, model in known.items() if pid not in current})
+            for model in lost:
+                self._reload(model)
+            known = backend_stubs(process.pid) if lost else current
+
+    def _reload(self, model: str) -> None:
+        import logging
+
+        logging.getLogger(__name__).warning("backend stub of %r died: reloading it", model)
+        try:
+            self.server.reload(model)
+            self.reloads.append((time.monotonic(), model))
+        except OSError as exc:  # the server is going down, or the load failed: next look
+            logging.getLogger(__name__).warning("reloading %r failed: %s", model, exc)

@@ -20,7 +20,7 @@ import shutil
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from biolite.errors import ConfigError, ModelNotFoundError
 from biolite.runtimes.batching import Batching
@@ -29,7 +29,7 @@ from biolite.staging import staged_output
 from biolite.tasks import TaskName, get_task, load, task_options
 from biolite.tasks.options import Aggregation
 
-Backend = Literal["python", "onnxruntime", "tensorrt"]
+Backend = Literal["inline", "python", "onnxruntime", "tensorrt"]
 SHELLS = {
     "pipeline": "biolite.serving.backends.pipeline_model",
     "onnx_step": "biolite.serving.backends.onnx_step",
@@ -43,6 +43,7 @@ TOKENIZER_FILES = (
 )
 #: precision preferred for the model step, by (backend, kind)
 STEP_PRECISION = {
+    ("inline", "cpu"): "int8",
     ("python", "cpu"): "int8",
     ("onnxruntime", "cpu"): "int8",
     ("onnxruntime", "gpu"): "fp32",
@@ -59,10 +60,11 @@ class PipelineBuild(BaseModel):
     task: TaskName = Field("ner", description="the pipeline's task")
     name: str | None = Field(None, description="model name in the repository (unset: the task)")
     backend: Backend = Field(
-        "python",
-        description="model step: python (onnxruntime in the python backend; works with the "
-        "pip-installed server), onnxruntime (native backend, NGC container), "
-        "tensorrt (model.plan engine)",
+        "inline",
+        description="where the model runs: inline (onnxruntime inside the entry model, one hop, "
+        "CPU; the fastest measured with the pip-installed server), python (a second python "
+        "model reached by BLS), onnxruntime (native backend, NGC container), tensorrt "
+        "(model.plan engine)",
     )
     kind: Literal["cpu", "gpu"] = Field(
         "cpu", description="instance kind; gpu adds the TensorRT accelerator to onnxruntime"
@@ -122,12 +124,23 @@ class PipelineBuild(BaseModel):
         """How the entry model batches a call's windows for the model step."""
         options = self.task_options()
         tokens = {"max_batch_tokens": self.max_batch_tokens} if self.max_batch_tokens else {}
+        # a separate model step merges requests of equal shapes: round widths up to share them
+        separate_step = _STEP_FLAVOURS[self.backend] is not None
         return Batching(
             batch_size=self.max_batch_size,
-            pad_multiple=64,  # shared shapes let the model step's batcher merge requests
+            pad_multiple=64 if separate_step else 1,
             max_width=options.max_length,
             **tokens,
         )
+
+    @model_validator(mode="after")
+    def _inline_runs_on_cpu(self) -> PipelineBuild:
+        if self.backend == "inline" and self.kind == "gpu":
+            raise ValueError(
+                "backend 'inline' runs onnxruntime on the CPU inside the entry model; "
+                "for a GPU use --backend onnxruntime or tensorrt with --kind gpu"
+            )
+        return self
 
 
 _OPTION_FIELDS = ("max_length", "stride", "aggregation")
@@ -159,13 +172,14 @@ def build_repository(
         build.task_options()  # refuse bad options before reading or writing anything
         check_task(build.export_dir, build.task)
         names = _step_inputs(build)  # read model.onnx once per pipeline
-        written.append(
-            _write(
-                repo / f"{build.model_name}_model",
-                overwrite,
-                lambda d, b=build, n=names: _model_step(d, b, n),
+        if _STEP_FLAVOURS[build.backend] is not None:
+            written.append(
+                _write(
+                    repo / f"{build.model_name}_model",
+                    overwrite,
+                    lambda d, b=build, n=names: _model_step(d, b, n),
+                )
             )
-        )
         written.append(
             _write(repo / build.model_name, overwrite, lambda d, b=build, n=names: _entry(d, b, n))
         )
@@ -226,14 +240,18 @@ def _model_step(stage: Path, build: PipelineBuild, names: list[str]) -> TritonMo
     return _STEP_FLAVOURS[build.backend](stage, build, common)
 
 
-def _python_step(stage: Path, build: PipelineBuild, common: dict) -> TritonModelSpec:
+def _onnx_copy(stage: Path, build: PipelineBuild) -> dict[str, str]:
+    """Copy the ONNX file into the version folder; the parameters that run it."""
     source = _onnx_file(build)
     shutil.copy(source, stage / "1" / source.name)
-    (stage / "1" / "model.py").write_text(shell(SHELLS["onnx_step"]))
     threads = build.threads or max(1, (os.cpu_count() or 1) // build.instances)
-    return TritonModelSpec(
-        **common, backend="python", parameters={"onnx_file": source.name, "threads": str(threads)}
-    )
+    return {"onnx_file": source.name, "threads": str(threads)}
+
+
+def _python_step(stage: Path, build: PipelineBuild, common: dict) -> TritonModelSpec:
+    parameters = _onnx_copy(stage, build)
+    (stage / "1" / "model.py").write_text(shell(SHELLS["onnx_step"]))
+    return TritonModelSpec(**common, backend="python", parameters=parameters)
 
 
 def _onnxruntime_step(stage: Path, build: PipelineBuild, common: dict) -> TritonModelSpec:
@@ -267,7 +285,9 @@ def _tensorrt_step(stage: Path, build: PipelineBuild, common: dict) -> TritonMod
     )
 
 
+#: backend -> writer of the separate model step (None: the entry model runs the model)
 _STEP_FLAVOURS = {
+    "inline": None,
     "python": _python_step,
     "onnxruntime": _onnxruntime_step,
     "tensorrt": _tensorrt_step,
@@ -282,13 +302,15 @@ def _entry(stage: Path, build: PipelineBuild, names: list[str]) -> TritonModelSp
     output = get_task(build.task).served_output
     parameters = {
         "task": build.task,
-        "model_step": f"{build.model_name}_model",
-        "model_inputs": ",".join(names),
         "max_chars": str(build.max_chars),
         "task_options": build.task_options().model_dump_json(),
         "batching": build.batching().model_dump_json(),
         "output_name": output,
     }
+    if _STEP_FLAVOURS[build.backend] is None:
+        parameters.update(_onnx_copy(stage, build))
+    else:
+        parameters.update(model_step=f"{build.model_name}_model", model_inputs=",".join(names))
     batching = BatchingSpec(
         max_batch_size=build.max_batch_size,
         max_queue_delay_us=build.max_queue_delay_us,

@@ -6,7 +6,7 @@ from biolite.cli.main import main
 from biolite.errors import UnknownNameError
 from biolite.registry import REGISTRY, TEACHER, count_parameters, from_config, get_spec
 
-# body parameter counts quoted in the paper / ARCHITECTURE.md (millions), 5% tolerance
+# body parameter counts quoted in the paper and docs/architecture.md (millions), 5% tolerance
 PAPER_PARAMS_M = {
     "biobert": 108,
     "distilbiobert": 65,

@@ -120,6 +120,20 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="client concurrency levels of the Triton sweep",
     )
     p.add_argument(
+        "--serving-backends",
+        nargs="+",
+        default=None,
+        help="served flavours the Triton sweep compares (inline: one hop; python: BLS to a "
+        "second python model) (unset: inline python)",
+    )
+    p.add_argument(
+        "--serving-instances",
+        nargs="+",
+        type=int,
+        default=None,
+        help="instances per model the Triton sweep tries (unset: 1 2)",
+    )
+    p.add_argument(
         "--cache",
         type=Path,
         default=None,
@@ -146,6 +160,8 @@ _OPTIONS = {
     "baseline_runtime": "baseline_runtime",
     "max_runs": "max_runs",
     "concurrency": "concurrency",
+    "serving_backends": "serving_backends",
+    "serving_instances": "serving_instances",
 }
 
 

@@ -1,73 +1,247 @@
-"""Read documents from .txt / .jsonl files and write JSONL results atomically."""
+"""Read documents from .txt / .jsonl files (optionally .gz, or standard input) and
+write JSONL results that survive interruption.
+
+Results stream into ``.NAME.partial`` beside the output, one complete line per
+document, flushed after every chunk; ``.NAME.partial.json`` records the input
+(path, size, sha256) and the settings. Rerunning the same command resumes after
+the last complete document (exactly once); the file is renamed to its final name
+only when every document is done. Different input or settings are refused
+unless ``--overwrite``.
+"""
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, Any
 
-from biolite.data.corpus import read_corpus
-from biolite.errors import DataFormatError
+from biolite.errors import ConfigError, DataError, DataFormatError
+
+#: extensions read as documents (``.gz`` of them too)
+SUFFIXES = (".txt", ".jsonl")
 
 
-def read_documents(path: Path) -> Iterator[dict]:
-    """Documents as dicts with at least ``text``; errors name the file and line."""
-    if path.suffix != ".jsonl":
-        for text in read_corpus(path, skip_blank=False):
-            yield {"text": text}
+@dataclass
+class Problem:
+    """An input line that is not a document (kept for the summary)."""
+
+    line: int
+    message: str
+
+
+def check_input(path: Path) -> None:
+    """``DataError`` unless ``path`` is ``-`` or a .txt/.jsonl(.gz) file."""
+    if str(path) == "-":
         return
-    for lineno, line in enumerate(read_corpus(path, skip_blank=False), start=1):
-        if not line.strip():
+    suffix = path.suffixes[-2] if path.suffix == ".gz" and len(path.suffixes) > 1 else path.suffix
+    if suffix not in SUFFIXES:
+        raise DataError(
+            f"{path}: unsupported input type {path.suffix or '(no extension)'}; give .txt "
+            "(one document per line) or .jsonl (objects with a 'text' field), optionally .gz"
+        )
+    if not path.is_file():
+        raise DataError(f"{path}: no such input file")
+
+
+def _open_text(path: Path) -> IO[bytes]:
+    if str(path) == "-":
+        return sys.stdin.buffer
+    return gzip.open(path, "rb") if path.suffix == ".gz" else path.open("rb")
+
+
+def read_documents(path: Path) -> Iterator[tuple[int, dict | Problem]]:
+    """``(line, document)`` with at least ``text`` (and ``id``: the line number for
+    .txt), or ``(line, Problem)`` for a line that is not a document."""
+    jsonl = ".jsonl" in Path(str(path)).suffixes
+    with _open_text(path) as handle:
+        for lineno, raw in enumerate(handle, start=1):
+            try:
+                line = raw.decode("utf-8").rstrip("\r\n")
+            except UnicodeDecodeError as exc:
+                yield lineno, Problem(lineno, f"not valid UTF-8 ({exc.reason})")
+                continue
+            if not jsonl:
+                yield lineno, {"id": lineno, "text": line}
+            elif line.strip():
+                yield lineno, _json_document(line, lineno)
+
+
+def _json_document(line: str, lineno: int) -> dict | Problem:
+    try:
+        doc = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return Problem(lineno, f"not JSON ({exc.msg})")
+    if not isinstance(doc, dict) or not isinstance(doc.get("text"), str):
+        return Problem(lineno, "expected an object with a string 'text' field")
+    return doc
+
+
+def _fingerprint(src: Path, settings: dict[str, Any]) -> dict[str, Any]:
+    digest = hashlib.sha256()
+    with src.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return {
+        "input": str(src.resolve()),
+        "size": src.stat().st_size,
+        "sha256": digest.hexdigest(),
+        "settings": settings,
+    }
+
+
+def normal_file_mode(path: Path) -> None:
+    """Give a file made by ``tempfile`` (0600) the mode a plain write would have."""
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(path, 0o666 & ~mask)
+
+
+class Output:
+    """Where results go: standard output, or a resumable partial file."""
+
+    def __init__(self, src: Path, dst: Path | None, overwrite: bool, settings: dict):
+        self.dst, self.done = dst, 0
+        if dst is None:
+            self.handle: IO[str] = sys.stdout
+            return
+        if str(src) != "-" and dst.resolve() == src.resolve():
+            raise ConfigError(f"--output {dst} is the input file; choose another output")
+        if dst.exists() and not overwrite:
+            raise ConfigError(f"{dst} already exists; pass --overwrite to replace it")
+        self.partial = dst.with_name(f".{dst.name}.partial")
+        self.meta = dst.with_name(f".{dst.name}.partial.json")
+        fingerprint = None if str(src) == "-" else _fingerprint(src, settings)
+        self.done = self._resume(fingerprint, overwrite)
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        self.meta.write_text(json.dumps(fingerprint))
+        self.handle = self.partial.open("a", encoding="utf-8")
+
+    def _resume(self, fingerprint: dict | None, overwrite: bool) -> int:
+        """Documents already written by an interrupted run of the same command."""
+        if not self.partial.exists():
+            return 0
+        same = (
+            fingerprint is not None
+            and self.meta.is_file()
+            and (json.loads(self.meta.read_text()) == fingerprint)
+        )
+        if not same and not overwrite:
+            raise ConfigError(
+                f"{self.partial} holds an interrupted run with another input or other "
+                "settings; rerun that command to finish it, or pass --overwrite to start again"
+            )
+        if not same:
+            self.partial.unlink()
+            return 0
+        data = self.partial.read_bytes()
+        complete = data[: data.rfind(b"\n") + 1]  # drop a line cut by the interruption
+        self.partial.write_bytes(complete)
+        return complete.count(b"\n")
+
+    def write(self, rows: list[dict]) -> None:
+        """Append whole lines and make them durable (a kill keeps them)."""
+        self.handle.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+        self.handle.flush()
+        if self.dst is not None:
+            os.fsync(self.handle.fileno())
+
+    def finish(self) -> None:
+        if self.dst is None:
+            return
+        self.handle.close()
+        normal_file_mode(self.partial)
+        os.replace(self.partial, self.dst)
+        self.meta.unlink(missing_ok=True)
+
+    def close(self) -> None:
+        if self.dst is not None and not self.handle.closed:
+            self.handle.close()
+
+
+def process_documents(
+    src: Path,
+    dst: Path | None,
+    chunk: int,
+    annotate: Callable[[list[dict]], list[dict]],
+    overwrite: bool = False,
+    on_error: str = "fail",
+    settings: dict[str, Any] | None = None,
+) -> tuple[int, list[Problem]]:
+    """Annotate every document of ``src`` into ``dst``; returns (documents written,
+    lines skipped). Interrupted runs resume where they stopped."""
+    from tqdm.auto import tqdm
+
+    check_input(src)
+    out = Output(src, dst, overwrite, settings or {})
+    problems: list[Problem] = []
+    try:
+        with tqdm(unit="doc", desc="documents", disable=dst is None, initial=out.done) as bar:
+            for docs in _chunks(src, _documents(src, on_error, problems), chunk, out.done):
+                out.write([{**doc, **extra} for doc, extra in zip(docs, annotate(docs))])
+                bar.update(len(docs))
+        out.finish()
+    finally:
+        out.close()
+    return bar.n, problems
+
+
+def add_io_options(p: Any, what: str = "documents: .txt (one per line) or .jsonl") -> None:
+    """``--output``, ``--overwrite``, ``--on-error`` and ``--chunk`` of file commands."""
+    p.add_argument(
+        "--output",
+        type=Path,
+        help="JSONL output, written as .NAME.partial and renamed when complete; an "
+        "interrupted run resumes when rerun (unset: standard output)",
+    )
+    p.add_argument("--overwrite", action="store_true", help="replace an existing --output")
+    p.add_argument(
+        "--on-error",
+        choices=["fail", "skip"],
+        default="fail",
+        help="an input line that is not a document: stop with its line number, or skip "
+        "it and report it at the end",
+    )
+
+
+def summary(action: str, count: int, problems: list[Problem], src: Path) -> str:
+    """The closing line: documents done and lines skipped (the first few named)."""
+    text = f"{action} {count} documents"
+    if problems:
+        first = ", ".join(f"line {p.line} ({p.message})" for p in problems[:3])
+        text += f"; skipped {len(problems)} lines of {src}: {first}"
+    return text
+
+
+def _documents(src: Path, on_error: str, problems: list[Problem]) -> Iterator[dict | Problem]:
+    """Documents; a bad line is recorded and skipped, or (``fail``) passed on so that
+    the documents before it are saved first."""
+    for _, doc in read_documents(src):
+        if isinstance(doc, Problem) and on_error == "skip":
+            problems.append(doc)
             continue
-        try:
-            doc = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise DataFormatError(path, lineno, f"not JSON ({exc.msg})") from None
-        if not isinstance(doc, dict) or not isinstance(doc.get("text"), str):
-            raise DataFormatError(path, lineno, "expected an object with a string 'text' field")
         yield doc
 
 
-def _chunks(docs: Iterator[dict], size: int) -> Iterator[list[dict]]:
+def _chunks(src: Path, docs: Iterator[dict | Problem], size: int, skip: int = 0):
+    """Lists of ``size`` documents after the first ``skip``; a ``Problem`` ends the
+    stream with its ``DataFormatError`` once the documents read before it are out."""
     chunk: list[dict] = []
-    for doc in docs:
+    for n, doc in enumerate(docs):
+        if isinstance(doc, Problem):
+            if chunk:
+                yield chunk
+            raise DataFormatError(src, doc.line, doc.message + " (--on-error skip skips it)")
+        if n < skip:
+            continue
         chunk.append(doc)
         if len(chunk) == size:
             yield chunk
             chunk = []
     if chunk:
         yield chunk
-
-
-def process_documents(
-    src: Path, dst: Path | None, chunk: int, annotate: Callable[[list[dict]], list[dict]]
-) -> int:
-    """Annotate every document of ``src`` into ``dst`` (written only on success)."""
-    from tqdm.auto import tqdm
-
-    total = sum(1 for _ in read_documents(src))
-    handle, tmp = (sys.stdout, None) if dst is None else _temp_beside(dst)
-    try:
-        with tqdm(total=total, unit="doc", desc="documents", disable=dst is None) as bar:
-            for docs in _chunks(read_documents(src), chunk):
-                for doc, extra in zip(docs, annotate(docs)):
-                    handle.write(json.dumps({**doc, **extra}, ensure_ascii=False) + "\n")
-                bar.update(len(docs))
-        if tmp is not None:
-            handle.close()
-            os.replace(tmp, dst)
-    except BaseException:
-        if tmp is not None:
-            handle.close()
-            os.unlink(tmp)
-        raise
-    return total
-
-
-def _temp_beside(dst: Path):
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{dst.name}.", suffix=".partial", dir=dst.parent)
-    return os.fdopen(fd, "w", encoding="utf-8"), name

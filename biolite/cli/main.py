@@ -43,6 +43,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(f"biolite: error: invalid options: {problems}", file=sys.stderr)
         return 2
+    except OSError as exc:  # a file the user named: missing, unreadable, unwritable
+        where = f": {exc.filename}" if getattr(exc, "filename", None) else ""
+        print(f"biolite: error: {exc.strerror or exc}{where}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("biolite: interrupted", file=sys.stderr)
         return 130

@@ -6,7 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from biolite.cli.options import FORMATTER, add_model_options, build_pipeline
+from biolite.cli.jsonl import add_io_options
+from biolite.cli.options import FORMATTER, add_model_options, build_pipeline, pipeline_kwargs
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -19,8 +20,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "Writes the input fields plus 'relations' to --output.",
         formatter_class=FORMATTER,
     )
-    p.add_argument("--input", required=True, type=Path, help="documents (.jsonl)")
-    p.add_argument("--output", type=Path, help="JSONL output (default: standard output)")
+    p.add_argument("--input", required=True, type=Path, help="documents (.jsonl, .jsonl.gz, -)")
+    add_io_options(p)
     p.add_argument("--ner", default=None, help="NER model run first on documents without entities")
     p.add_argument(
         "--include-negative",
@@ -48,14 +49,18 @@ def _annotate(pipe, doc: dict, include_negative: bool) -> dict:
 
 
 def run(args: argparse.Namespace) -> int:
-    from biolite.cli.jsonl import process_documents
+    from biolite.cli.jsonl import process_documents, summary
 
     pipe = build_pipeline(args, "re", ner=args.ner)
-    count = process_documents(
+    settings = {"task": "re", "ner": args.ner, "negative": args.include_negative}
+    count, problems = process_documents(
         args.input,
         args.output,
         args.chunk,
         lambda docs: [_annotate(pipe, d, args.include_negative) for d in docs],
+        overwrite=args.overwrite,
+        on_error=args.on_error,
+        settings={**settings, **pipeline_kwargs(args, "re")},
     )
-    print(f"processed {count} documents", file=sys.stderr)
+    print(summary("processed", count, problems, args.input), file=sys.stderr)
     return 0

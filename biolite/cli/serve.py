@@ -18,6 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     cmds = p.add_subparsers(dest="serve_command", metavar="ACTION", required=True)
     _build_parser(cmds)
     _start_parser(cmds)
+    _probe_parser(cmds)
 
 
 def _build_parser(cmds: argparse._SubParsersAction) -> None:
@@ -65,6 +66,31 @@ def _start_parser(cmds: argparse._SubParsersAction) -> None:
         "--startup-timeout", type=float, default=120, help="seconds to wait for readiness"
     )
     s.set_defaults(func=run_start)
+
+
+def _probe_parser(cmds: argparse._SubParsersAction) -> None:
+    p = cmds.add_parser(
+        "probe",
+        help="send one real request to each served pipeline (for health checks)",
+        description="Send one short document to every served pipeline (or the --model ones) "
+        "and print one line per pipeline; exit 0 only when all answered. Unlike "
+        "/v2/health/ready, this fails when a backend process died. Use it as the "
+        "Kubernetes readiness and liveness probe.",
+        formatter_class=FORMATTER,
+    )
+    p.add_argument("--url", default="127.0.0.1:8001", help="the server's gRPC address")
+    p.add_argument("--model", action="append", help="pipeline to probe (repeatable; unset: all)")
+    p.add_argument("--timeout", type=float, default=5.0, help="seconds per request")
+    p.set_defaults(func=run_probe)
+
+
+def run_probe(args: argparse.Namespace) -> int:
+    from biolite.serving.probe import probe
+
+    results = probe(args.url, args.model, args.timeout)
+    for result in results:
+        print(result.line())
+    return 0 if results and all(r.ok for r in results) else 1
 
 
 def run_build(args: argparse.Namespace) -> int:

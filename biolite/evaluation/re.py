@@ -136,7 +136,7 @@ def evaluate_re_folds(
     return ReEvaluation(
         model=str(root),
         data=str(data_dir),
-        split=f"{split} (mean of {len(results)} folds)",
+        split=f"{split} (mean of {len(results)} fold{'s' if len(results) > 1 else ''})",
         metric=first.metric,
         examples=sum(r.examples for r in results.values()),
         skipped=sum(r.skipped for r in results.values()),

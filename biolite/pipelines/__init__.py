@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from biolite.errors import ConfigError
 from biolite.model_files import check_task, is_onnx_dir, resolve_model
 from biolite.pipelines.base import Pipeline, as_batching
 from biolite.pipelines.inputs import check_text
@@ -17,8 +18,6 @@ from biolite.runtimes.batching import Batching
 from biolite.tasks import get_task, load
 
 __all__ = ["Pipeline", "check_text", "pipeline"]
-#: options of the pipeline itself (not of the task or the runtime)
-_PIPELINE_OPTIONS = {"re": ("ner",)}
 
 
 def pipeline(
@@ -26,7 +25,7 @@ def pipeline(
     model: str | os.PathLike | None = None,
     runtime: str | None = None,
     batch_size: int | None = None,
-    device: str = "cpu",
+    device: str | int = "cpu",
     batching: Batching | None = None,
     **options: Any,
 ) -> Any:
@@ -44,8 +43,14 @@ def pipeline(
     ``ner``; ``max_length`` and ``ner`` (an NER pipeline or model run first when
     no entities are given) for ``re``. The rest go to the runtime (e.g.
     ``precision="fp32"``, ``threads=2``).
+
+    transformers' spellings work where biolite has the same thing:
+    ``aggregation_strategy="first" | "average" | "max"`` and ``device=-1`` (CPU) or
+    ``device=N`` (CUDA GPU N); ``"simple"``/``"none"`` are refused with what to use.
     """
     info = get_task(task)
+    device = _device(device)
+    _transformers_spellings(options)
     batch_fields = {k: options.pop(k) for k in Batching.model_fields if k in options}
     chosen = runtime_info(runtime) if runtime else None
     if chosen is not None and chosen.remote:
@@ -54,8 +59,42 @@ def pipeline(
     path = resolve_model(model, task)
     check_task(path, task)
     runtime = runtime or ("onnx" if is_onnx_dir(path) else "torch")
-    option_names = (*load(info.options_class).model_fields, *_PIPELINE_OPTIONS.get(task, ()))
+    cls = load(info.pipeline_class)
+    option_names = (*load(info.options_class).model_fields, *cls.extra_options)
     task_options = {k: options.pop(k) for k in option_names if k in options}
     backend = load_runtime(runtime, path, task, device=device, **options)
     policy = as_batching(batching, batch_size=batch_size, **batch_fields)
-    return load(info.pipeline_class).from_files(path, backend, policy, task_options)
+    return cls.from_files(path, backend, policy, task_options)
+
+
+#: transformers' ``aggregation_strategy`` -> biolite's ``aggregation`` (None: no equivalent)
+_HF_AGGREGATIONS = {
+    "first": "first",
+    "average": "average",
+    "max": "max",
+    "simple": None,
+    "none": None,
+}
+
+
+def _transformers_spellings(options: dict[str, Any]) -> None:
+    """Accept transformers' option names where biolite has the same thing, else say
+    what to use instead."""
+    if "aggregation_strategy" in options:
+        strategy = str(options.pop("aggregation_strategy")).lower()
+        if _HF_AGGREGATIONS.get(strategy) is None:
+            raise ConfigError(
+                f"aggregation_strategy={strategy!r} has no biolite equivalent: biolite always "
+                "groups sub-tokens into words and B-/I- tags into entities; pick how a word "
+                "is labelled with aggregation='first' | 'average' | 'max'"
+            )
+        options.setdefault("aggregation", _HF_AGGREGATIONS[strategy])
+
+
+def _device(device: str | int) -> str:
+    """``cpu``/``cuda``/``cuda:N``/``tensorrt``, or transformers' ``-1`` (CPU) / ``N`` (GPU N)."""
+    if isinstance(device, bool) or not isinstance(device, (int, str)):
+        raise ConfigError(f"device must be 'cpu', 'cuda', 'cuda:N' or an int, got {device!r}")
+    if isinstance(device, int):
+        return "cpu" if device < 0 else f"cuda:{device}"
+    return device

@@ -29,6 +29,8 @@ class Pipeline:
     """Inputs in, results out, through a task and a runtime."""
 
     task_name: ClassVar[str]
+    #: options of the pipeline itself (not of the task or the runtime), for ``configure``
+    extra_options: ClassVar[tuple[str, ...]] = ()
 
     def __init__(
         self, task: Any, runtime: Any, batching: Batching | int | None = None, model: str = ""
@@ -48,11 +50,18 @@ class Pipeline:
         """The pipeline for a model folder's tokenizer, the runtime's config and options."""
         from transformers import AutoTokenizer
 
+        options = dict(options or {})
+        extras = {k: options.pop(k) for k in cls.extra_options if k in options}
         info = get_task(cls.task_name)
-        parsed = load(info.options_class)(**(options or {}))
+        parsed = load(info.options_class)(**options)
         tokenizer = AutoTokenizer.from_pretrained(folder, use_fast=True)
         task = load(info.task_class).from_model(tokenizer, runtime.config, parsed)
-        return cls(task, runtime, batching, model=model or str(folder))
+        pipe = cls(task, runtime, batching, model=model or str(folder))
+        pipe.configure(**extras)
+        return pipe
+
+    def configure(self, **extras: Any) -> None:
+        """Set the pipeline's own options (``extra_options``); none by default."""
 
     @property
     def batch_size(self) -> int:

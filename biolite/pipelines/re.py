@@ -10,7 +10,6 @@ re(text)                                      # NER, then RE on the candidate pa
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from biolite.errors import InputError
@@ -25,6 +24,7 @@ class RePipeline(Pipeline):
     """A relation classifier over entity pairs, optionally fed by an NER pipeline."""
 
     task_name = "re"
+    extra_options = ("ner",)
 
     def __init__(
         self,
@@ -37,25 +37,14 @@ class RePipeline(Pipeline):
         super().__init__(task, runtime, batching, model)
         self.ner = ner
 
-    @classmethod
-    def from_files(
-        cls,
-        folder: Path,
-        runtime: Any,
-        batching: Batching | int | None = None,
-        options: dict[str, Any] | None = None,
-        model: str = "",
-    ) -> RePipeline:
-        """As ``Pipeline.from_files``; option ``ner`` is an NER pipeline or model run first."""
-        options = dict(options or {})
-        ner = options.pop("ner", None)
-        pipe = super().from_files(folder, runtime, batching, options, model)
+    def configure(self, ner: Any = None) -> None:
+        """``ner``: an NER pipeline, or a model to build one from, run first on texts
+        given without entities."""
         if ner is not None and not callable(ner):
             from biolite.pipelines import pipeline
 
             ner = pipeline("ner", model=ner)
-        pipe.ner = ner
-        return pipe
+        self.ner = ner
 
     @property
     def settings(self):

@@ -28,7 +28,7 @@ class Batching(BaseModel):
 
     batch_size: int = Field(64, ge=1, description="most sequences per model call")
     max_batch_tokens: int = Field(
-        8192, ge=1, description="most tokens per model call, padding included"
+        2048, ge=1, description="most tokens per model call, padding included"
     )
     max_batch_attention: int = Field(
         2_097_152, ge=1, description="most rows x width^2 per model call (attention cells)"

@@ -8,6 +8,7 @@ groups are concatenated into one ``session.run`` per shape.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -32,15 +33,13 @@ def run_grouped(run: Run, feeds: list[dict[str, np.ndarray]]) -> list[np.ndarray
     return outputs
 
 
-class TritonPythonModel:
-    """The class Triton's python backend instantiates."""
+class OnnxStep:
+    """An onnxruntime CPU session configured from a served model's parameters
+    (``onnx_file``, ``threads``, ``spinning``); ``run(feed)`` returns the logits."""
 
-    def initialize(self, args: dict[str, Any]) -> None:
+    def __init__(self, folder: Path, params: dict[str, str]):
         import onnxruntime as ort
-        import triton_python_backend_utils as pb
 
-        self.pb = pb
-        params, folder = model_parameters(args)
         options = ort.SessionOptions()
         if int(params.get("threads", "0")):
             options.intra_op_num_threads = int(params["threads"])
@@ -54,8 +53,24 @@ class TritonPythonModel:
         )
         self.names = [i.name for i in self.session.get_inputs()]
 
+    def run(self, feed: dict[str, np.ndarray]) -> np.ndarray:
+        """Logits for one padded batch (inputs the graph lacks are dropped)."""
+        return self.session.run(["logits"], {k: feed[k] for k in self.names})[0]
+
+
+class TritonPythonModel:
+    """The class Triton's python backend instantiates."""
+
+    def initialize(self, args: dict[str, Any]) -> None:
+        import triton_python_backend_utils as pb
+
+        self.pb = pb
+        params, folder = model_parameters(args)
+        self.step = OnnxStep(folder, params)
+        self.names = self.step.names
+
     def _run(self, feed: dict[str, np.ndarray]) -> np.ndarray:
-        return self.session.run(["logits"], feed)[0]
+        return self.step.run(feed)
 
     def execute(self, requests: list[Any]) -> list[Any]:
         pb = self.pb

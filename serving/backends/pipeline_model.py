@@ -1,9 +1,10 @@
-"""Entry model of a served pipeline (python backend, BLS): TEXT in, JSON out
+"""Entry model of a served pipeline (python backend): TEXT in, JSON out
 (ENTITIES for NER, RELATIONS for RE).
 
 Triton hands over every queued request at once (dynamic batching); their
-documents are tokenised together, the windows go to the model step
-(``<name>_model``) through BLS requests, and each request gets its own response —
+documents are tokenised together and the windows run either in this process
+(``inline`` flavour: onnxruntime here, one hop) or on the model step
+(``<name>_model``) through BLS requests. Each request gets its own response —
 or its own error, so one bad document never fails the others.
 """
 
@@ -26,9 +27,14 @@ class TritonPythonModel:
 
         self.pb = pb
         params, folder = model_parameters(args)
+        self.output_name = params.get("output_name", "ENTITIES")
+        if params.get("onnx_file"):  # inline: run the model here
+            from biolite.serving.backends.onnx_step import OnnxStep
+
+            self.served = load_served(folder, params, OnnxStep(folder, params).run)
+            return
         self.step = params["model_step"]
         self.input_names = params["model_inputs"].split(",")
-        self.output_name = params.get("output_name", "ENTITIES")
         self.served = load_served(folder, params, self._infer)
 
     def _infer(self, inputs: dict[str, np.ndarray]) -> np.ndarray:
@@ -58,7 +64,14 @@ class TritonPythonModel:
     def _response(self, results: list[Any]) -> Any:
         pb = self.pb
         errors = [r for r in results if isinstance(r, Exception)]
-        if errors:
-            return pb.InferenceResponse(error=pb.TritonError(f"biolite: {errors[0]}"))
+        if errors:  # a client mistake: INVALID_ARGUMENT over gRPC, 400 over HTTP
+            return pb.InferenceResponse(error=client_error(pb, f"biolite: {errors[0]}"))
         out = np.array([r.encode("utf-8") for r in results], dtype=object).reshape(-1, 1)
         return pb.InferenceResponse(output_tensors=[pb.Tensor(self.output_name, out)])
+
+
+def client_error(pb: Any, message: str) -> Any:
+    """A ``TritonError`` with the INVALID_ARG code where the python backend has codes
+    (23.04 and later), else a plain one (INTERNAL)."""
+    code = getattr(pb.TritonError, "INVALID_ARG", None)
+    return pb.TritonError(message, code) if code is not None else pb.TritonError(message)

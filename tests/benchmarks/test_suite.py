@@ -170,7 +170,23 @@ def test_report_has_one_table_per_shape_and_states_the_targets(run):
     config, _ = run
     text = (config.out / "report.md").read_text()
     assert "### batch 1 x sequence 16" in text and "### batch 2 x sequence 32" in text
-    assert "TinyBioBERT INT8 >= 25x" in text and "not measured in this run" in text
+    # no row at the target shape: no target line, and no "not measured" filler
+    assert "TinyBioBERT INT8 >= 25x" not in text and "not measured in this run" not in text
+    assert "no target was measured in this run" in text
+
+
+def test_a_measured_target_is_stated_with_its_value_and_never_rounds_across_the_line():
+    from biolite.benchmarks.report import TARGET_SHAPE, targets
+
+    row = {"batch": TARGET_SHAPE[0], "seq": TARGET_SHAPE[1], "status": "ok"}
+    doc = {
+        "rows": [
+            {**row, "model": "tinybiobert", "runtime": "ort-int8-dynamic", "speedup": 24.996},
+        ]
+    }
+    (line,) = targets(doc)
+    assert "TinyBioBERT INT8 >= 25x" in line and "**24.99x**" in line  # not "25.00x"
+    assert line.endswith("NOT met") and "(target 25x)" in line
 
 
 def test_quick_config_is_small():

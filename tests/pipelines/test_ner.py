@@ -1,3 +1,4 @@
+import re
 import unicodedata
 
 import pytest
@@ -214,3 +215,19 @@ def test_windows_are_sized_by_the_special_tokens_the_tokenizer_really_adds(
         (e.start, e.end, e.label) for e in normal(text)
     ]
     assert max(len(s) for s in bare.task.preprocess([text]).sequences) == 128
+
+
+def test_transformers_spellings_are_accepted_where_biolite_has_the_same_option(tiny_ner_dir):
+    hf = biolite.pipeline("ner", model=tiny_ner_dir, aggregation_strategy="max", device=-1)
+    ours = biolite.pipeline("ner", model=tiny_ner_dir, aggregation="max", device="cpu")
+    assert hf.task.options == ours.task.options and hf(ABSTRACT) == ours(ABSTRACT)
+
+
+@pytest.mark.parametrize("strategy", ["simple", "none"])
+def test_transformers_spellings_without_an_equivalent_name_biolites_option(
+    tiny_ner_dir, strategy
+):
+    from biolite.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=re.escape("aggregation='first' | 'average' | 'max'")):
+        biolite.pipeline("ner", model=tiny_ner_dir, aggregation_strategy=strategy)

@@ -114,3 +114,12 @@ def test_gad_ten_fold_convention_averages_each_folds_model_on_its_fold(
     assert result.examples == sum(r.examples for r in single)
     assert result.overall.f1 == pytest.approx(sum(r.overall.f1 for r in single) / 2)
     assert set(result.per_label) == {"fold 1", "fold 2"}
+
+
+def test_given_entities_need_no_score(re_pipe):
+    from biolite.types import Entity
+
+    entities = [Entity(text=e.text, label=e.label, start=e.start, end=e.end) for e in ENTITIES]
+    assert entities[0].score is None
+    relations = re_pipe(TEXT, entities=entities, include_negative=True)
+    assert len(relations) == 4

@@ -21,10 +21,12 @@ def test_compose_serves_the_repository_on_a_gpu_with_a_readiness_check():
     assert "/v2/health/ready" in " ".join(service["healthcheck"]["test"])
 
 
-def test_deployment_probes_use_tritons_health_endpoints():
+def test_deployment_probes_send_a_real_request_not_only_the_health_endpoint():
     container = load("k8s/deployment.yaml")["spec"]["template"]["spec"]["containers"][0]
-    assert container["readinessProbe"]["httpGet"]["path"] == "/v2/health/ready"
-    assert container["livenessProbe"]["httpGet"]["path"] == "/v2/health/live"
+    for probe in ("readinessProbe", "livenessProbe"):
+        command = container[probe]["exec"]["command"]
+        assert command[:3] == ["biolite", "serve", "probe"] and "127.0.0.1:8001" in command
+    assert container["startupProbe"]["httpGet"]["path"] == "/v2/health/ready"
     assert container["resources"]["limits"]["nvidia.com/gpu"] == 1
     assert {p["containerPort"] for p in container["ports"]} == {8000, 8001, 8002}
 

@@ -9,10 +9,31 @@ from biolite.serving.config import parse_config
 from biolite.serving.repository import PipelineBuild, build_repository
 
 
+def test_the_inline_flavour_is_one_entry_model_that_runs_onnxruntime_itself(ner_export, tmp_path):
+    folders = build_repository(tmp_path / "repo", [PipelineBuild(export_dir=ner_export)])
+    assert [f.name for f in folders] == ["ner"]
+    entry = parse_config((tmp_path / "repo/ner/config.pbtxt").read_text())
+    assert entry.backend == "python" and entry.parameters["onnx_file"].string_value == (
+        "model.int8.onnx"
+    )
+    assert "model_step" not in entry.parameters
+    assert (tmp_path / "repo/ner/1/model.int8.onnx").is_file()
+    assert (tmp_path / "repo/ner/1/tokenizer.json").is_file()
+
+
+def test_the_inline_flavour_refuses_a_gpu_kind():
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="inline"):
+        PipelineBuild(export_dir=".", kind="gpu")
+
+
 def test_a_repository_has_an_entry_model_and_a_model_step_with_parsable_configs(
     ner_export, tmp_path
 ):
-    folders = build_repository(tmp_path / "repo", [PipelineBuild(export_dir=ner_export)])
+    folders = build_repository(
+        tmp_path / "repo", [PipelineBuild(export_dir=ner_export, backend="python")]
+    )
     assert [f.name for f in folders] == ["ner_model", "ner"]
     step = parse_config((tmp_path / "repo/ner_model/config.pbtxt").read_text())
     entry = parse_config((tmp_path / "repo/ner/config.pbtxt").read_text())
@@ -29,8 +50,10 @@ def test_a_repository_has_an_entry_model_and_a_model_step_with_parsable_configs(
 
 def test_two_pipelines_share_one_repository_and_names_do_not_clash(ner_export, tmp_path):
     repo = tmp_path / "repo"
-    build_repository(repo, [PipelineBuild(export_dir=ner_export)])
-    build_repository(repo, [PipelineBuild(export_dir=ner_export, name="ner_disease")])
+    build_repository(repo, [PipelineBuild(export_dir=ner_export, backend="python")])
+    build_repository(
+        repo, [PipelineBuild(export_dir=ner_export, name="ner_disease", backend="python")]
+    )
     assert sorted(p.name for p in repo.iterdir()) == [
         "ner",
         "ner_disease",

@@ -43,6 +43,9 @@ def server(ner_export, bare_export, tmp_path_factory):
                 precision="int8",  # per-token INT8: batch-invariant, so served == local
             ),
             PipelineBuild(export_dir=bare_export, name="bare", max_length=128),
+            PipelineBuild(  # the two-hop flavour: entry model -> BLS -> python model step
+                export_dir=ner_export, name="ner_bls", backend="python", precision="int8"
+            ),
         ],
     )
     with TritonServer(
@@ -76,10 +79,12 @@ def test_it_binds_to_localhost_by_default(server):
     assert "--http-address=127.0.0.1" in " ".join(server.process.args)
 
 
-@pytest.mark.parametrize("scheme", ["grpc", "http"])
-def test_served_entities_equal_the_in_process_pipeline(server, local, scheme):
+@pytest.mark.parametrize(
+    ("scheme", "name"), [("grpc", "ner"), ("http", "ner"), ("grpc", "ner_bls")]
+)
+def test_served_entities_equal_the_in_process_pipeline(server, local, scheme, name):
     url = server.grpc_url if scheme == "grpc" else server.http_url
-    served = biolite.pipeline("ner", runtime="triton", url=url, model_name="ner", batch_size=2)
+    served = biolite.pipeline("ner", runtime="triton", url=url, model_name=name, batch_size=2)
     answers = served(DOCS)
     expected = local(DOCS)
     assert spans(answers) == spans(expected)
@@ -137,8 +142,9 @@ def _raw_infer(server, data, dtype="BYTES", shape=None):
 def test_a_bad_request_fails_alone_and_the_server_stays_ready(server, data, dtype, message):
     from tritonclient.utils import InferenceServerException
 
-    with pytest.raises(InferenceServerException, match=message):
+    with pytest.raises(InferenceServerException, match=message) as info:
         _raw_infer(server, data, dtype)
+    assert info.value.status() == "400"  # a client mistake, never an INTERNAL / 500
     assert get(f"{server.http_url}/v2/health/ready")[0] == 200
     answer = _raw_infer(server, [[DOCS[0].encode()]]).as_numpy("ENTITIES")
     assert json.loads(answer[0, 0])
@@ -162,6 +168,18 @@ def test_a_bad_document_among_concurrent_good_ones_only_fails_its_request(server
     for t in threads:
         t.join()
     assert len(errors) == 1 and len(answers) == 12
+
+
+def test_a_client_mistake_is_invalid_argument_over_grpc(server):
+    import tritonclient.grpc as grpc
+    from tritonclient.utils import InferenceServerException
+
+    client = grpc.InferenceServerClient(server.grpc_url)
+    tensor = grpc.InferInput("TEXT", [1, 1], "BYTES")
+    tensor.set_data_from_numpy(np.array([[b"   "]], dtype=object))
+    with pytest.raises(InferenceServerException, match="empty document") as info:
+        client.infer("ner", [tensor])
+    assert info.value.status() == "StatusCode.INVALID_ARGUMENT"
 
 
 def test_client_errors_name_the_server_and_the_model(server):
