@@ -135,27 +135,34 @@ def _latency_vs_f1(doc: dict[str, Any], out: Path) -> Path | None:
 
 
 def _serving_curve(serving: dict[str, Any], out: Path) -> Path | None:
+    """Throughput (left) and p99 (right) against concurrency, one line per flavour."""
     import matplotlib.pyplot as plt
 
     rows = serving.get("rows") or []
     if not rows:
         return None
-    fig, ax1 = plt.subplots(figsize=(9, 6))
-    conc = [r["concurrency"] for r in rows]
-    ax1.plot(conc, [r["throughput"] for r in rows], "o-", label="Triton throughput")
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 5))
+    flavours = sorted({(r.get("backend", "python"), r.get("instances", 1)) for r in rows})
+    for backend, instances in flavours:
+        mine = [r for r in rows if (r.get("backend", "python"), r.get("instances", 1)) == (
+            backend, instances)]  # fmt: skip
+        label = f"{backend} x{instances}"
+        conc = [r["concurrency"] for r in mine]
+        ax1.plot(conc, [r["throughput"] for r in mine], "o-", label=label)
+        ax2.plot(conc, [r["p99_ms"] for r in mine], "s-", label=label)
     if serving.get("in_process"):
-        ax1.axhline(
-            serving["in_process"], color="tab:green", ls="--", label="in-process onnxruntime"
-        )
-    ax1.set(xlabel="client concurrency", ylabel="requests/s", xscale="log", xticks=conc)
-    ax1.set_xticklabels([str(c) for c in conc])
-    ax2 = ax1.twinx()
-    ax2.plot(conc, [r["p99_ms"] for r in rows], "s--", color="tab:red", label="p99 latency")
-    ax2.set_ylabel("p99 latency (ms)")
-    lines = ax1.get_legend_handles_labels()[0] + ax2.get_legend_handles_labels()[0]
-    ax1.legend(lines, [h.get_label() for h in lines], loc="upper left")
-    ax1.set_title("Triton serving: throughput and p99 vs concurrency")
-    ax1.grid(True, alpha=0.3)
+        ax1.axhline(serving["in_process"], color="black", ls="--", label="in process")
+        ax1.axhline(0.9 * serving["in_process"], color="grey", ls=":", label="90% target")
+    ax2.axhline(250, color="grey", ls=":", label="250 ms target")
+    ticks = sorted({r["concurrency"] for r in rows})
+    for ax, ylabel in ((ax1, "documents/s"), (ax2, "p99 latency (ms)")):
+        ax.set(xlabel="client concurrency", ylabel=ylabel, xscale="log", xticks=ticks)
+        ax.set_xticklabels([str(c) for c in ticks])
+        ax.minorticks_off()
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize=8)
+    ax1.set_title("Served throughput (batch-1 requests)")
+    ax2.set_title("Served p99 latency")
     return _save(fig, out / "serving_concurrency.png")
 
 

@@ -103,6 +103,8 @@ class TritonClient:
                 retry = any(m in f"{exc.status()} {message}" for m in _RETRYABLE)
             except OSError as exc:  # HTTP connection errors
                 message, retry = f"unreachable ({exc})", True
+            if retry:  # a fresh channel: gRPC's own reconnect backoff outlasts a restart
+                self._local.__dict__.pop("client", None)
             pause = self.backoff * 2**attempt * random.uniform(0.5, 1.5)
             if not retry or attempt == self.retries or time.monotonic() + pause > deadline:
                 raise TritonRequestError(f"Triton at {self.url}, model {self.model!r}: {message}")

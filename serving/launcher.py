@@ -189,12 +189,30 @@ class TritonServer:
         return self
 
     def reload(self, model: str, timeout: float = 60) -> None:
-        """Load ``model`` again (Triton's repository API): new backend processes."""
+        """Unload ``model`` and load it again (Triton's repository API): new backend
+        processes. Until it is back the server reports not ready, so health checks
+        and clients see the truth. (A plain load of an unchanged, loaded model may
+        keep the dead process.)"""
+        self._repository_call(model, "unload", timeout)
+        deadline = time.monotonic() + timeout
+        while self._model_ready(model) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self._repository_call(model, "load", timeout)
+
+    def _repository_call(self, model: str, action: str, timeout: float) -> None:
         request = urllib.request.Request(
-            f"{self.http_url}/v2/repository/models/{model}/load", data=b"", method="POST"
+            f"{self.http_url}/v2/repository/models/{model}/{action}", data=b"", method="POST"
         )
         with urllib.request.urlopen(request, timeout=timeout) as response:
             response.read()
+
+    def _model_ready(self, model: str) -> bool:
+        try:
+            url = f"{self.http_url}/v2/models/{model}/ready"
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return response.status == 200
+        except OSError:
+            return False
 
     def is_ready(self) -> bool:
         """``GET /v2/health/ready`` answered 200."""

@@ -8,6 +8,13 @@ from pathlib import Path
 from biolite.cli.options import FORMATTER
 
 
+def _default(field: str):
+    """``ExportSpec``'s default for ``field`` (the one source of export defaults)."""
+    from biolite.export.spec import ExportSpec
+
+    return ExportSpec.model_fields[field].default
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "export",
@@ -59,7 +66,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--int8-activations",
         choices=["per-token", "per-tensor"],
-        default="per-token",
+        default=_default("int8_activations"),
         help="activation scales of dynamic INT8: per-token gives each token its own scale, so "
         "a document's answer never depends on what shares its batch; per-tensor (onnxruntime's "
         "stock scheme) uses one scale per batch, so answers change with batch composition",
@@ -67,7 +74,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--int8-embeddings",
         action=argparse.BooleanOptionalAction,
-        default=True,
+        default=_default("int8_embeddings"),
         help="store embedding tables in int8 too (dynamic INT8): ~4x smaller files for small "
         "models, whose embeddings dominate; F1 within 0.2 points on NCBI-disease",
     )
@@ -78,7 +85,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="dataset folder (train.tsv) or text file (one document per line)",
     )
     p.add_argument(
-        "--calibration-samples", type=int, default=128, help="number of calibration texts"
+        "--calibration-samples",
+        type=int,
+        default=_default("calibration_samples"),
+        help="number of calibration texts",
     )
     p.add_argument("--fp16", action="store_true", help="add model.fp16.onnx for GPU serving")
     p.add_argument(
@@ -89,14 +99,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--optimize",
         action=argparse.BooleanOptionalAction,
-        default=True,
+        default=_default("optimize"),
         help="add model.optimized.onnx with onnxruntime's transformer fusions",
     )
-    p.add_argument("--opset", type=int, default=17, help="ONNX opset")
+    p.add_argument("--opset", type=int, default=_default("opset"), help="ONNX opset")
     p.add_argument(
         "--max-length",
         type=int,
-        default=512,
+        default=_default("max_length"),
         help="longest sequence validated and allowed in TensorRT profiles",
     )
     p.add_argument(
@@ -105,11 +115,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         default=None,
         help="dataset folder for the INT8 accuracy gate (fp32 vs INT8 task metric)",
     )
-    p.add_argument("--eval-split", default="test", help="split used by the accuracy gate")
+    p.add_argument(
+        "--eval-split", default=_default("eval_split"), help="split used by the accuracy gate"
+    )
     p.add_argument(
         "--max-f1-drop",
         type=float,
-        default=1.0,
+        default=_default("max_f1_drop"),
         help="largest allowed INT8 drop, in F1 points, before the export fails",
     )
     p.add_argument("--overwrite", action="store_true", help="replace an existing output")

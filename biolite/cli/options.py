@@ -14,7 +14,7 @@ from typing import Any, Literal, get_args, get_origin
 from pydantic import BaseModel
 
 from biolite.runtimes import LOCAL_RUNTIMES
-from biolite.runtimes.batching import Batching
+from biolite.runtimes.batching import Batching, default_batching
 from biolite.tasks import get_task, load
 
 
@@ -24,7 +24,8 @@ class DefaultsOnce(argparse.ArgumentDefaultsHelpFormatter):
 
     def _get_help_string(self, action: argparse.Action) -> str:
         text = action.help or ""
-        if action.default in (None, False, argparse.SUPPRESS) or "default" in text:
+        unset = action.default is None or action.default is False
+        if unset or action.default == argparse.SUPPRESS or "default" in text:
             return text
         if "unset:" in text or "%(default)" in text:
             return text
@@ -51,7 +52,7 @@ def add_field(
         kwargs.setdefault("type", kind)
     parser.add_argument(
         "--" + field.replace("_", "-"),
-        default=info.default,
+        default=kwargs.pop("default", info.default),
         help=kwargs.pop("help", info.description),
         **kwargs,
     )
@@ -80,8 +81,16 @@ def add_model_options(p: argparse.ArgumentParser, task: str = "ner") -> None:
         help="torch: fp32, bf16 or fp16 (CUDA only); onnx: auto, fp32, optimized, int8, fp16 "
         "(unset: fp32 for torch, auto for onnx)",
     )
+    cpu, gpu = default_batching("cpu"), default_batching("cuda")
     for field in ("batch_size", "max_batch_tokens"):
-        add_field(p, Batching, field)
+        unset = f"unset: {getattr(cpu, field)} on CPU, {getattr(gpu, field)} on CUDA, as measured"
+        add_field(
+            p,
+            Batching,
+            field,
+            default=None,
+            help=f"{Batching.model_fields[field].description} ({unset})",
+        )
     options = load(info.options_class)
     for field in options.model_fields:
         add_field(p, options, field)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from biolite.cli.options import FORMATTER
+from biolite.cli.options import FORMATTER, add_field
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -54,26 +54,14 @@ def _common(p: argparse.ArgumentParser, eval_default: str) -> None:
     p.add_argument(
         "--eval-split", default=eval_default, help="split scored after training ('none' to skip)"
     )
-    p.add_argument("--lr", type=float, default=5e-5, help="peak learning rate")
-    p.add_argument("--batch-size", type=int, default=16, help="training batch size")
-    p.add_argument("--epochs", type=float, default=5.0, help="training epochs")
-    p.add_argument("--max-steps", type=int, default=-1, help="stop after N steps (-1: epochs)")
-    p.add_argument(
-        "--scheduler",
-        default="cosine",
-        choices=["cosine", "linear", "constant"],
-        help="learning-rate schedule",
-    )
-    p.add_argument("--weight-decay", type=float, default=0.01, help="AdamW weight decay")
-    p.add_argument("--warmup-ratio", type=float, default=0.0, help="fraction of warm-up steps")
-    p.add_argument("--max-length", type=int, default=128, help="max tokens per example")
-    p.add_argument(
-        "--max-train-examples",
-        type=int,
-        default=None,
-        help="use only the first N training examples (quick runs)",
-    )
-    p.add_argument("--seed", type=int, default=42, help="random seed")
+    from biolite.training.common import FineTuneConfig
+
+    rate = FineTuneConfig.model_fields["learning_rate"]
+    p.add_argument("--lr", type=float, default=rate.default, help=rate.description)
+    for field in ("batch_size", "epochs", "max_steps", "scheduler", "weight_decay"):
+        add_field(p, FineTuneConfig, field)
+    for field in ("warmup_ratio", "max_length", "max_train_examples", "seed"):
+        add_field(p, FineTuneConfig, field)
     p.add_argument("--overwrite", action="store_true", help="replace an existing --out")
 
 

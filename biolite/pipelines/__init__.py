@@ -14,7 +14,7 @@ from biolite.model_files import check_task, is_onnx_dir, resolve_model
 from biolite.pipelines.base import Pipeline, as_batching
 from biolite.pipelines.inputs import check_text
 from biolite.runtimes import load_runtime, runtime_info
-from biolite.runtimes.batching import Batching
+from biolite.runtimes.batching import Batching, default_batching
 from biolite.tasks import get_task, load
 
 __all__ = ["Pipeline", "check_text", "pipeline"]
@@ -54,7 +54,8 @@ def pipeline(
     batch_fields = {k: options.pop(k) for k in Batching.model_fields if k in options}
     chosen = runtime_info(runtime) if runtime else None
     if chosen is not None and chosen.remote:
-        rows = as_batching(batching, batch_size=batch_size, **batch_fields).batch_size
+        rows = as_batching(batching or Batching(), batch_size=batch_size, **batch_fields)
+        rows = rows.batch_size
         return load(chosen.target)(task, batch_size=rows, **options)
     path = resolve_model(model, task)
     check_task(path, task)
@@ -63,7 +64,9 @@ def pipeline(
     option_names = (*load(info.options_class).model_fields, *cls.extra_options)
     task_options = {k: options.pop(k) for k in option_names if k in options}
     backend = load_runtime(runtime, path, task, device=device, **options)
-    policy = as_batching(batching, batch_size=batch_size, **batch_fields)
+    policy = as_batching(
+        batching or default_batching(device), batch_size=batch_size, **batch_fields
+    )
     return cls.from_files(path, backend, policy, task_options)
 
 

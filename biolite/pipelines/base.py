@@ -17,12 +17,14 @@ from biolite.tasks import get_task, load
 
 
 def as_batching(batching: Batching | int | None = None, **fields: Any) -> Batching:
-    """A ``Batching`` from an object, a batch size (rows), or its fields."""
+    """A ``Batching`` from an object or a batch size (rows), with ``fields`` (those not
+    ``None``) overriding it; validated."""
+    given = {k: v for k, v in fields.items() if v is not None}
     if isinstance(batching, Batching):
-        return batching.model_copy(update=fields) if fields else batching
+        return Batching(**{**batching.model_dump(), **given}) if given else batching
     if batching is not None:
-        fields["batch_size"] = batching
-    return Batching(**{k: v for k, v in fields.items() if v is not None})
+        given.setdefault("batch_size", batching)
+    return Batching(**given)
 
 
 class Pipeline:

@@ -37,6 +37,15 @@ class Batching(BaseModel):
     max_width: int | None = Field(None, ge=1, description="cap on that rounding")
 
 
+def default_batching(device: str = "cpu") -> Batching:
+    """The measured defaults for a device: CPU from ``benchmarks/results/batching/``
+    (2048 tokens per call were fastest); CUDA from ``benchmarks/results/gpu/report.md``
+    (documents/s on an H100 kept rising up to 256 rows of windows)."""
+    if device.split(":")[0] in ("cuda", "tensorrt"):
+        return Batching(batch_size=256, max_batch_tokens=131_072, max_batch_attention=1 << 26)
+    return Batching()
+
+
 @dataclass(frozen=True)
 class Batch:
     """Model inputs (``int64`` arrays ``(batch, seq)``) and the sequences they hold."""

@@ -20,10 +20,10 @@ class FineTuneConfig(BaseModel):
     out: Path = Field(description="where the fine-tuned model is written")
     train_split: str = "train"
     eval_split: str | None = "devel"
-    learning_rate: float = Field(5e-5, gt=0)
-    batch_size: int = Field(16, ge=1)
-    epochs: float = Field(5.0, gt=0)
-    max_steps: int = -1
+    learning_rate: float = Field(5e-5, gt=0, description="peak learning rate")
+    batch_size: int = Field(16, ge=1, description="training batch size")
+    epochs: float = Field(5.0, gt=0, description="training epochs")
+    max_steps: int = Field(-1, description="stop after N steps (-1: epochs)")
 
     def examples_seen(self, available: int) -> int:
         """Distinct training examples drawn: all of them, or fewer under ``max_steps``."""
@@ -31,12 +31,16 @@ class FineTuneConfig(BaseModel):
             return min(available, self.max_steps * self.batch_size)
         return available
 
-    scheduler: Literal["cosine", "linear", "constant"] = "cosine"
-    weight_decay: float = Field(0.01, ge=0)
-    warmup_ratio: float = Field(0.0, ge=0, lt=1)
-    max_length: int = Field(128, ge=8, le=512)
-    max_train_examples: int | None = Field(None, ge=1)
-    seed: int = 42
+    scheduler: Literal["cosine", "linear", "constant"] = Field(
+        "cosine", description="learning-rate schedule"
+    )
+    weight_decay: float = Field(0.01, ge=0, description="AdamW weight decay")
+    warmup_ratio: float = Field(0.0, ge=0, lt=1, description="fraction of warm-up steps")
+    max_length: int = Field(128, ge=8, le=512, description="max tokens per example")
+    max_train_examples: int | None = Field(
+        None, ge=1, description="use only the first N training examples (quick runs)"
+    )
+    seed: int = Field(42, description="random seed")
     overwrite: bool = False
 
 

@@ -33,7 +33,7 @@ def test_batches_run_longest_first(lengths, batching):
 
 
 def test_sixty_four_full_windows_are_not_one_batch_but_sixty_four_sentences_are():
-    batching = Batching(batch_size=64)
+    batching = Batching(batch_size=64, max_batch_tokens=8192)  # the attention bound: 8 x 512^2
     assert {len(b) for b in plan_batches([512] * 64, batching)} == {8}
     assert [len(b) for b in plan_batches([40] * 64, batching)] == [64]
 
@@ -59,3 +59,13 @@ def test_outputs_come_back_in_the_callers_order_whatever_the_batching(lengths, b
     for i, (seq, got) in enumerate(zip(sequences, out)):
         assert got.shape == (len(seq), 2)
         assert (got[:, 0] == 7 + i).all() and (got[:, 1] == np.arange(len(seq))).all()
+
+
+def test_each_device_gets_its_measured_default_and_a_given_bound_wins(tiny_ner_dir):
+    import biolite
+    from biolite.runtimes.batching import default_batching
+
+    assert default_batching("cuda:1").batch_size == 256 == default_batching("tensorrt").batch_size
+    assert biolite.pipeline("ner", model=tiny_ner_dir).batching == default_batching("cpu")
+    mine = biolite.pipeline("ner", model=tiny_ner_dir, batch_size=4, max_batch_tokens=300)
+    assert (mine.batching.batch_size, mine.batching.max_batch_tokens) == (4, 300)
