@@ -224,9 +224,7 @@ def test_transformers_spellings_are_accepted_where_biolite_has_the_same_option(t
 
 
 @pytest.mark.parametrize("strategy", ["simple", "none"])
-def test_transformers_spellings_without_an_equivalent_name_biolites_option(
-    tiny_ner_dir, strategy
-):
+def test_transformers_spellings_without_an_equivalent_name_biolites_option(tiny_ner_dir, strategy):
     from biolite.errors import ConfigError
 
     with pytest.raises(ConfigError, match=re.escape("aggregation='first' | 'average' | 'max'")):
