@@ -15,9 +15,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from biolite import __version__
 from biolite.errors import AccuracyGateError, ExportError, ExportValidationError
 from biolite.export.manifest import write_manifest
 from biolite.export.spec import ArtifactCheck, ExportReport, ExportSpec
+from biolite.model_files.card import export_card
 from biolite.model_files.export_dir import ONNX_FILES, sha256
 from biolite.staging import staged_output
 
@@ -48,7 +50,9 @@ def export(
         job = _Job(source, stage, spec, progress, log or (lambda _: None))
         report = job.run(Path(out))
         report.seconds = round(time.perf_counter() - started, 1)
-        write_manifest(stage, job.manifest(report))
+        manifest = job.manifest(report)
+        (stage / "README.md").write_text(export_card(manifest, __version__))
+        write_manifest(stage, manifest)
         report.files = job._sizes()  # the manifest is one of the files
     return report
 

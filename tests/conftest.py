@@ -183,3 +183,11 @@ def trained_re_dir(tokenizer_dir, gad, tmp_path_factory):
     )
     train_re(config, progress=False)
     return out
+
+
+@pytest.fixture(scope="session")
+def ner_export(trained_ner_dir, tmp_path_factory):
+    from biolite.export import ExportSpec, export
+
+    out = tmp_path_factory.mktemp("serving-export") / "ner"
+    return export(trained_ner_dir, out, ExportSpec(int8=True, optimize=False), progress=False).out

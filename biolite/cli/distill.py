@@ -51,6 +51,9 @@ def _run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--save-steps", type=int, default=500, help="checkpoint every N steps")
     p.add_argument("--seed", type=int, default=42, help="random seed")
     p.add_argument("--resume", action="store_true", help="continue from the last checkpoint")
+    p.add_argument(
+        "--overwrite", action="store_true", help="replace an earlier run in --out (else refused)"
+    )
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -126,6 +129,7 @@ def _config(args: argparse.Namespace, recipe, **extra):
         save_steps=args.save_steps,
         seed=args.seed,
         resume=args.resume,
+        overwrite=args.overwrite,
         **extra,
     )
 

@@ -102,6 +102,19 @@ def normal_file_mode(path: Path) -> None:
     os.chmod(path, 0o666 & ~mask)
 
 
+def make_parent(path: Path, option: str) -> None:
+    """Create ``path``'s folder, or say in one line why ``option`` cannot be written there."""
+    for folder in [path.parent, *path.parent.parents]:
+        if folder.exists():
+            if not folder.is_dir():
+                raise ConfigError(f"cannot write {option} {path}: {folder} is not a directory")
+            break
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"cannot write {option} {path}: {exc.strerror}") from exc
+
+
 class Output:
     """Where results go: standard output, or a resumable partial file."""
 
@@ -118,7 +131,7 @@ class Output:
         self.meta = dst.with_name(f".{dst.name}.partial.json")
         fingerprint = None if str(src) == "-" else _fingerprint(src, settings)
         self.done = self._resume(fingerprint, overwrite)
-        dst.parent.mkdir(parents=True, exist_ok=True)
+        make_parent(dst, "--output")
         self.meta.write_text(json.dumps(fingerprint))
         self.handle = self.partial.open("a", encoding="utf-8")
 

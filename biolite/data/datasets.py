@@ -49,7 +49,8 @@ def load_ner_split(
     labels: Iterable[str] | None = None,
 ) -> list[Sentence]:
     """Read ``split`` of a dataset folder. Untyped ``B``/``I`` tags get
-    ``entity_type``, else the type of the model whose ``labels`` are given when it
-    has exactly one, else the dataset table's type for the folder."""
-    kind = entity_type or model_entity_type(labels) or entity_type_for(data_dir)
+    ``entity_type``, else the dataset table's type for a known folder (BC5CDR-chem is
+    Chemical whatever the model tags), else the type of the model whose ``labels`` are
+    given when it has exactly one."""
+    kind = entity_type or entity_type_for(data_dir) or model_entity_type(labels)
     return read_conll(split_path(data_dir, split), kind)

@@ -67,6 +67,19 @@ def ner_baseline(gold: Sequence[Sequence[str]], pred: Sequence[Sequence[str]]) -
     return Baseline(name=name, f1=f1, constant_predictions=constant)
 
 
+def check_shared_types(ner: Any, sentences: Sequence[Sentence], data_dir: object) -> None:
+    """``DataError`` when the model tags none of the dataset's entity types (F1 would be 0
+    for a reason that has nothing to do with the model's quality)."""
+    gold = {t[2:] for s in sentences for t in s.tags if t != "O"}
+    tagged = {label[2:] for label in getattr(ner, "labels", []) if label != "O"}
+    if gold and tagged and not gold & tagged:
+        raise DataError(
+            f"the model tags {', '.join(sorted(tagged))} but {data_dir} annotates "
+            f"{', '.join(sorted(gold))}: no entity type in common, so F1 would be 0; "
+            "evaluate on a dataset of the model's types (or --entity-type for untyped tags)"
+        )
+
+
 def evaluate_ner(
     ner,
     data_dir: str | Path,
@@ -76,6 +89,7 @@ def evaluate_ner(
 ) -> NerEvaluation:
     """Evaluate pipeline ``ner`` on ``DIR/<split>.tsv``."""
     sentences = load_ner_split(data_dir, split, entity_type, getattr(ner, "labels", None))
+    check_shared_types(ner, sentences, data_dir)
     started = time.perf_counter()
     overall, per_type, baseline = score_sentences(ner, sentences, progress)
     return NerEvaluation(

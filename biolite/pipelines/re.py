@@ -44,7 +44,24 @@ class RePipeline(Pipeline):
             from biolite.pipelines import pipeline
 
             ner = pipeline("ner", model=ner)
+        if ner is not None and getattr(ner, "labels", None):
+            self._check_ner_types(ner.labels)
         self.ner = ner
+
+    def _check_ner_types(self, labels: list[str]) -> None:
+        """``ConfigError`` up front when the NER model cannot find both argument types."""
+        from biolite.errors import ConfigError
+
+        tagged = {label[2:].lower() for label in labels if label != "O"}
+        needed = [self.settings.head_type, self.settings.tail_type]
+        missing = [t for t in needed if t.lower() not in tagged]
+        if missing:
+            raise ConfigError(
+                f"the NER model tags {', '.join(sorted(tagged)) or 'nothing'}, but this "
+                f"relation model needs {' and '.join(needed)} mentions (missing: "
+                f"{', '.join(missing)}); every document would get no relation. Use an NER "
+                "model that tags both types"
+            )
 
     @property
     def settings(self):

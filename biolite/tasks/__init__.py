@@ -39,6 +39,7 @@ class TaskInfo:
     served_client: str  # "module:Class" calling the served pipeline like a local one
     token_logits: bool  # logits per token (batch, seq, labels) or per sequence (batch, labels)
     model_env: str  # environment variable naming the default model
+    example_call: str  # arguments of a call of the pipeline, for model cards
     default_model: str | None = None  # registry name used when neither model nor env is set
 
 
@@ -59,6 +60,7 @@ TASKS: dict[str, TaskInfo] = {
         served_client="biolite.serving.client:TritonNerPipeline",
         token_logits=True,
         model_env="BIOLITE_NER_MODEL",
+        example_call='("BRCA1 mutations cause breast cancer.")',
         default_model="compactbiobert",
     ),
     "re": TaskInfo(
@@ -77,6 +79,7 @@ TASKS: dict[str, TaskInfo] = {
         served_client="biolite.serving.client:TritonRePipeline",
         token_logits=False,
         model_env="BIOLITE_RE_MODEL",
+        example_call='("Mutations in BRCA1 cause breast cancer.", head=(13, 18), tail=(25, 38))',
     ),
 }
 TASK_NAMES = tuple(TASKS)

@@ -55,3 +55,16 @@ def special_tokens(tokenizer: Any) -> tuple[int, int]:
     built = tokenizer.build_inputs_with_special_tokens(probe)
     prefix = next(i for i in range(len(built)) if built[i : i + 3] == probe)
     return prefix, len(built) - len(probe)
+
+
+def check_max_length(max_length: int, config: Any) -> None:
+    """``ConfigError`` when ``max_length`` is above the model's position embeddings (the
+    model would fail on the first long document, not at load)."""
+    from biolite.errors import ConfigError
+
+    positions = getattr(config, "max_position_embeddings", None)
+    if positions and max_length > positions:
+        raise ConfigError(
+            f"max_length {max_length} is above this model's {positions} positions; "
+            f"use --max-length {positions} or less"
+        )

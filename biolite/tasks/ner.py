@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from biolite.errors import ConfigError, ModelTypeError, UnknownNameError
-from biolite.tasks.base import softmax, special_tokens
+from biolite.tasks.base import check_max_length, softmax, special_tokens
 from biolite.tasks.options import NerOptions
 from biolite.tasks.windows import Window, plan_windows, stitch
 from biolite.types import Entity
@@ -98,6 +98,7 @@ class NerTask:
     @classmethod
     def from_model(cls, tokenizer: Any, config: Any, options: NerOptions) -> NerTask:
         """The task for a model's tokenizer, config (label map) and options."""
+        check_max_length(options.max_length, config)
         return cls(tokenizer, config.id2label, **options.model_dump())
 
     # ---- preprocessing -------------------------------------------------

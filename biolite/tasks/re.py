@@ -19,7 +19,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from biolite.errors import InputError, ModelTypeError
-from biolite.tasks.base import softmax
+from biolite.tasks.base import check_max_length, softmax
 from biolite.tasks.options import ReOptions
 from biolite.types import Entity, Relation
 
@@ -127,6 +127,7 @@ class ReTask:
     @classmethod
     def from_model(cls, tokenizer: Any, config: Any, options: ReOptions) -> ReTask:
         """The task for a model's tokenizer and config (labels, ``biolite_re`` settings)."""
+        check_max_length(options.max_length, config)
         id2label = {int(k): v for k, v in config.id2label.items()}
         return cls(tokenizer, id2label, ReSettings.from_config(config), **options.model_dump())
 

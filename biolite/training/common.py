@@ -120,6 +120,8 @@ def fit_and_save(
     import json
     import time
 
+    from biolite import __version__
+    from biolite.model_files.card import training_card
     from biolite.staging import staged_output
 
     with staged_output(config.out, config.overwrite) as staging:
@@ -134,4 +136,15 @@ def fit_and_save(
             "result": result.model_dump(mode="json"),
         }
         (staging / "biolite-train.json").write_text(json.dumps(record, indent=2))
+        (staging / "README.md").write_text(
+            training_card(task_of(model), record["config"], record["result"], __version__)
+        )
     return result
+
+
+def task_of(model: Any) -> str:
+    """The task a trained model's head belongs to (from the task table)."""
+    from biolite.tasks import TASKS
+
+    name = type(model).__name__
+    return next(t.name for t in TASKS.values() if name.endswith(t.head_suffix))

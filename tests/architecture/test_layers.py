@@ -87,3 +87,19 @@ def test_the_task_names_are_spelled_only_in_the_table_and_task_modules():
             }:
                 offenders.append(f"{rel}:{node.lineno}")
     assert offenders == []
+
+
+def test_every_package_folder_is_listed_for_the_wheel():
+    import tomllib
+
+    mapping = {"biolite": "biolite", "export": "biolite.export", "serving": "biolite.serving"}
+    mapping["benchmarks"] = "biolite.benchmarks"
+    listed = set(
+        tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    )
+    found = set()
+    for folder, package in mapping.items():
+        for init in (ROOT / folder).rglob("__init__.py"):
+            parts = init.parent.relative_to(ROOT / folder).parts
+            found.add(".".join((package, *parts)))
+    assert found == listed

@@ -183,3 +183,12 @@ def test_bench_command_writes_the_report_and_states_the_targets(tmp_path, capsys
     assert "TinyBioBERT INT8 >= 25x" not in printed and "not measured" not in printed
     assert "no target was measured in this run" in printed
     assert {"results.json", "report.md"} <= {p.name for p in out.iterdir()}
+
+
+def test_evaluating_on_a_dataset_without_the_models_types_says_so(
+    trained_ner_dir, data_dir, capsys
+):
+    args = ["evaluate", "ner", "--model", str(trained_ner_dir), "--data"]
+    assert main([*args, str(data_dir / "BC5CDR-chem")]) == 2
+    err = capsys.readouterr().err
+    assert "tags Disease but" in err and "annotates Chemical" in err and "F1 would be 0" in err

@@ -229,3 +229,10 @@ def test_transformers_spellings_without_an_equivalent_name_biolites_option(tiny_
 
     with pytest.raises(ConfigError, match=re.escape("aggregation='first' | 'average' | 'max'")):
         biolite.pipeline("ner", model=tiny_ner_dir, aggregation_strategy=strategy)
+
+
+def test_a_max_length_above_the_models_positions_is_refused_at_load(tiny_ner_dir):
+    from biolite.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="above this model's 512 positions"):
+        biolite.pipeline("ner", model=tiny_ner_dir, max_length=1024)

@@ -123,3 +123,10 @@ def test_given_entities_need_no_score(re_pipe):
     assert entities[0].score is None
     relations = re_pipe(TEXT, entities=entities, include_negative=True)
     assert len(relations) == 4
+
+
+def test_an_ner_model_without_the_relation_types_is_refused_up_front(trained_re_dir, tiny_ner_dir):
+    from biolite.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="needs Gene and Disease mentions.*missing: Gene"):
+        biolite.pipeline("re", model=trained_re_dir, ner=tiny_ner_dir)

@@ -315,3 +315,22 @@ def test_a_killed_server_gives_a_typed_error_in_time_and_the_same_client_works_a
     finally:
         restarted.stop()
     record("tritonserver SIGKILL", typed_error_after_s=round(failed_after, 2))
+
+
+def test_queue_full_answers_are_retried_with_backoff_until_they_succeed(
+    ner_export, tmp_path_factory, abstracts
+):
+    repo = tmp_path_factory.mktemp("small-queue")
+    build = PipelineBuild(export_dir=ner_export, max_queue_size=1, max_batch_size=1, instances=1)
+    build_repository(repo, [build])
+    server = _start(repo)
+    try:
+        impatient = _client(server, retries=0, timeout=30)
+        _, refused = run_load(impatient.request, abstracts, 16, seconds=3, max_requests=200)
+        assert refused and all("queue" in str(e) for e in refused)  # the fault is real
+        patient = _client(server, retries=8, timeout=30)
+        latencies, errors = run_load(patient.request, abstracts, 16, seconds=3, max_requests=200)
+    finally:
+        server.stop()
+    record("queue full, retried", refused_without_retries=len(refused), errors=len(errors))
+    assert errors == [] and latencies

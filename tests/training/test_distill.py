@@ -223,3 +223,14 @@ def test_two_process_ddp_sees_different_data_and_ends_with_identical_weights(
     assert ranks[0]["weights"] == ranks[1]["weights"]
     record = json.loads((out / "biolite-distill.json").read_text())
     assert record["world_size"] == 2 and record["steps"] == 3
+
+
+def test_an_earlier_run_is_continued_or_replaced_only_when_asked(teacher_dir, corpus, tmp_path):
+    from pydantic import ValidationError
+
+    (tmp_path / "d" / "model").mkdir(parents=True)
+    options = dict(recipe=small("distilbiobert"), teacher=str(teacher_dir), corpus=corpus)
+    with pytest.raises(ValidationError, match="--resume to continue it or --overwrite"):
+        DistillConfig(**options, out=tmp_path / "d")
+    assert DistillConfig(**options, out=tmp_path / "d", resume=True).resume
+    assert DistillConfig(**options, out=tmp_path / "d", overwrite=True).overwrite

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from biolite.training.distill.recipes import Recipe
 
@@ -40,6 +40,19 @@ class DistillConfig(BaseModel):
     logging_steps: int = Field(50, ge=1)
     seed: int = 42
     resume: bool = False
+    overwrite: bool = False
+
+    @model_validator(mode="after")
+    def _keep_earlier_runs(self) -> DistillConfig:
+        """An earlier run in ``out`` is continued (``resume``) or replaced
+        (``overwrite``), never silently overwritten."""
+        earlier = (self.out / "model").exists() or (self.out / "checkpoints").exists()
+        if earlier and not (self.resume or self.overwrite):
+            raise ValueError(
+                f"{self.out} already holds a distillation run; pass --resume to continue "
+                "it or --overwrite to replace it"
+            )
+        return self
 
 
 def _world() -> tuple[int, int]:
