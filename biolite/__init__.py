@@ -12,7 +12,7 @@ from biolite.errors import BioliteError
 from biolite.types import Entity
 
 __version__ = "0.1.0"
-__all__ = ["BioliteError", "Entity", "__version__", "pipeline"]
+__all__ = ["BioliteError", "Entity", "__version__", "annotate", "pipeline"]
 
 
 def pipeline(task: str, model: Any = None, runtime: str | None = None, **kwargs: Any):
@@ -20,3 +20,13 @@ def pipeline(task: str, model: Any = None, runtime: str | None = None, **kwargs:
     from biolite.pipelines import pipeline as _pipeline
 
     return _pipeline(task, model=model, runtime=runtime, **kwargs)
+
+
+def __getattr__(name: str) -> Any:
+    """``biolite.annotate(models, inputs, output, ...)``: bulk annotation of files
+    (``biolite.annotate.annotate``), imported on first use."""
+    if name == "annotate":
+        import biolite.annotate
+
+        return biolite.annotate
+    raise AttributeError(f"module 'biolite' has no attribute {name!r}")

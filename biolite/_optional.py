@@ -15,6 +15,9 @@ _PACKAGES: dict[str, tuple[str, str | None]] = {
     "matplotlib": ("matplotlib", "bench"),
     "tensorrt": ("tensorrt", None),
     "onnxruntime": ("onnxruntime", None),
+    "lxml.etree": ("lxml", None),
+    "bioc": ("bioc", None),
+    "ray": ("ray[data]", "ray"),
 }
 
 

@@ -11,8 +11,6 @@ unless ``--overwrite``.
 
 from __future__ import annotations
 
-import gzip
-import hashlib
 import json
 import os
 import sys
@@ -22,6 +20,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from biolite.errors import ConfigError, DataError, DataFormatError
+from biolite.io.files import normal_file_mode, open_binary, sha256_file
 
 #: extensions read as documents (``.gz`` of them too)
 SUFFIXES = (".txt", ".jsonl")
@@ -49,17 +48,11 @@ def check_input(path: Path) -> None:
         raise DataError(f"{path}: no such input file")
 
 
-def _open_text(path: Path) -> IO[bytes]:
-    if str(path) == "-":
-        return sys.stdin.buffer
-    return gzip.open(path, "rb") if path.suffix == ".gz" else path.open("rb")
-
-
 def read_documents(path: Path) -> Iterator[tuple[int, dict | Problem]]:
     """``(line, document)`` with at least ``text`` (and ``id``: the line number for
     .txt), or ``(line, Problem)`` for a line that is not a document."""
     jsonl = ".jsonl" in Path(str(path)).suffixes
-    with _open_text(path) as handle:
+    with open_binary(path) as handle:
         for lineno, raw in enumerate(handle, start=1):
             try:
                 line = raw.decode("utf-8").rstrip("\r\n")
@@ -83,23 +76,12 @@ def _json_document(line: str, lineno: int) -> dict | Problem:
 
 
 def _fingerprint(src: Path, settings: dict[str, Any]) -> dict[str, Any]:
-    digest = hashlib.sha256()
-    with src.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
     return {
         "input": str(src.resolve()),
         "size": src.stat().st_size,
-        "sha256": digest.hexdigest(),
+        "sha256": sha256_file(src),
         "settings": settings,
     }
-
-
-def normal_file_mode(path: Path) -> None:
-    """Give a file made by ``tempfile`` (0600) the mode a plain write would have."""
-    mask = os.umask(0)
-    os.umask(mask)
-    os.chmod(path, 0o666 & ~mask)
 
 
 def make_parent(path: Path, option: str) -> None:

@@ -12,7 +12,18 @@ from biolite import __version__
 from biolite.errors import BioliteError
 
 #: command modules; each defines ``register(subparsers)`` and sets ``func`` on its parser
-COMMANDS = ["models", "ner", "re", "train", "distill", "evaluate", "export", "serve", "bench"]
+COMMANDS = [
+    "models",
+    "ner",
+    "re",
+    "annotate",
+    "train",
+    "distill",
+    "evaluate",
+    "export",
+    "serve",
+    "bench",
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,161 @@
+"""``biolite annotate`` / ``biolite.annotate``: files of documents (MEDLINE XML,
+PubTator, BioC, JSONL, text) to annotated files, exactly once and resumable, in
+this process or on a Ray cluster.
+
+The run is cut into shards (``shards.py``); an engine (``ENGINES``) annotates the
+shards not yet finished (``runner.py``) and this module records each one in the
+manifest (``manifest.py``) as it completes. Rerunning the same command skips
+finished shards (their output checksums verified) and redoes the rest.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+import types
+from collections import Counter
+from typing import Any
+
+from pydantic import BaseModel
+
+from biolite.annotate.config import AnnotateConfig
+from biolite.annotate.manifest import Manifest, model_checksum
+from biolite.annotate.shards import plan
+from biolite.tasks import load
+
+__all__ = ["ENGINES", "AnnotateConfig", "AnnotateSummary", "annotate"]
+
+#: engine name -> "module:function" yielding manifest entries of finished shards
+ENGINES = {"local": "biolite.annotate.local:run", "ray": "biolite.annotate.ray_engine:run"}
+
+
+class AnnotateSummary(BaseModel):
+    """What a run did (this invocation) and where the output folder stands."""
+
+    output: str
+    shards: int
+    shards_done_before: int
+    documents: int
+    skipped: int
+    deleted: int
+    entities: int
+    entities_by_type: dict[str, int]
+    seconds: float
+    documents_per_second: float
+    problems: list[str]
+
+    def __str__(self) -> str:
+        types = ", ".join(f"{k} {v:,}" for k, v in self.entities_by_type.items()) or "none"
+        resumed = f" ({self.shards_done_before} already done)" if self.shards_done_before else ""
+        lines = [
+            f"annotated {self.documents:,} documents in {self.seconds:.1f} s "
+            f"({self.documents_per_second:.1f} documents/s), {self.shards} shards{resumed}",
+            f"entities {self.entities:,}: {types}",
+            f"skipped {self.skipped:,} malformed, {self.deleted:,} deleted citations",
+            f"output: {self.output} (manifest biolite-annotate.json)",
+        ]
+        lines += [f"  skipped: {p}" for p in self.problems[:10]]
+        return "\n".join(lines)
+
+
+def annotate(
+    models: str | list[str], inputs: str | list[str], output: str, **options: Any
+) -> AnnotateSummary:
+    """Annotate ``inputs`` (files, folders, globs) with NER ``models`` into the folder
+    ``output``; options are ``AnnotateConfig``'s fields (``format``, ``engine``,
+    ``workers``, ``shard_size``, ``overwrite``, ``on_error`` ...)."""
+    config = AnnotateConfig(
+        models=[models] if isinstance(models, str) else list(models),
+        inputs=[inputs] if isinstance(inputs, str) else [str(i) for i in inputs],
+        output=output,
+        **options,
+    )
+    return run(config)
+
+
+def run(config: AnnotateConfig) -> AnnotateSummary:
+    """Run ``config`` to completion (or to the first error, leaving finished shards)."""
+    config = config.model_copy(update={"output": config.output.expanduser().resolve()})
+    started = time.perf_counter()
+    shards = plan(config.inputs, config.input_format, config.format, config.shard_size)
+    identity = {
+        "models": [model_checksum(m) for m in config.models],
+        "settings": config.fingerprint(),
+    }
+    manifest = Manifest.open(config.output, identity, config.overwrite)
+    for path in dict.fromkeys(s.input for s in shards):
+        manifest.check_input(path, config.overwrite)
+    _remove_leftovers(config.output)
+    todo = [s for s in shards if not manifest.finished(s.key)]
+    manifest.save()
+    bar = _progress(config, sum(s.planned for s in todo))
+    totals: Counter = Counter()
+    types: Counter = Counter()
+    problems: list[str] = []
+    context = {"source": "biolite", "date": manifest.data["created"], "key": ""}
+    try:
+        for result in load(ENGINES[config.engine])(config, todo, context, bar.step):
+            manifest.record(result["key"], result)
+            totals.update({k: result[k] for k in ("documents", "skipped", "deleted", "entities")})
+            types.update(result["entities_by_type"])
+            problems += result["problems"]
+    finally:
+        bar.close()
+    seconds = time.perf_counter() - started
+    return AnnotateSummary(
+        output=str(config.output),
+        shards=len(shards),
+        shards_done_before=len(shards) - len(todo),
+        documents=totals["documents"],
+        skipped=totals["skipped"],
+        deleted=totals["deleted"],
+        entities=totals["entities"],
+        entities_by_type=dict(sorted(types.items())),
+        seconds=round(seconds, 3),
+        documents_per_second=round(totals["documents"] / seconds, 2) if seconds else 0.0,
+        problems=problems,
+    )
+
+
+def _remove_leftovers(folder) -> None:
+    """Temporary shard files of an interrupted run (never complete, never recorded)."""
+    if folder.is_dir():
+        for tmp in folder.glob(".*.tmp-*"):
+            tmp.unlink(missing_ok=True)
+
+
+class _Progress:
+    """A tqdm bar over documents with entities and documents/s; silent when off."""
+
+    def __init__(self, total: int, enabled: bool):
+        self.bar = None
+        self.entities = 0
+        if enabled:
+            from tqdm.auto import tqdm
+
+            self.bar = tqdm(total=total, unit="doc", desc="annotate", smoothing=0.05)
+
+    def step(self, documents: int, entities: int) -> None:
+        self.entities += entities
+        if self.bar is not None:
+            self.bar.update(documents)
+            self.bar.set_postfix(entities=f"{self.entities:,}", refresh=False)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _progress(config: AnnotateConfig, total: int) -> _Progress:
+    return _Progress(total, config.progress)
+
+
+class _CallableModule(types.ModuleType):
+    """``biolite.annotate`` is this package and ``biolite.annotate(...)`` runs a job:
+    importing the package rebinds the name, so the package itself is callable."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> AnnotateSummary:
+        return annotate(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -1,0 +1,118 @@
+"""``AnnotateConfig``: every option of a bulk annotation run, parsed once at the edge."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from biolite.errors import ConfigError
+from biolite.io import FORMATS, OUTPUT_FORMATS
+
+
+class AnnotateConfig(BaseModel):
+    """A bulk annotation run: models, input files, output folder, engine."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    models: list[str] = Field(
+        min_length=1,
+        description="NER models (folders, exports, registry names); several models tag "
+        "the same documents and their entity types are merged",
+    )
+    inputs: list[str] = Field(
+        min_length=1, description="input files, folders (searched recursively) or globs"
+    )
+    output: Path = Field(description="output folder (shard files and biolite-annotate.json)")
+    format: str = Field("pubtator", description="output format: " + ", ".join(OUTPUT_FORMATS))
+    input_format: str = Field(
+        "auto",
+        description="input format: auto (from the file name and first bytes), "
+        + ", ".join(FORMATS),
+    )
+    engine: Literal["local", "ray"] = Field(
+        "local", description="local: this process; ray: a Ray Data actor pool"
+    )
+    ray_address: str | None = Field(
+        None,
+        description="Ray cluster to join (e.g. ray://head:10001 or auto); default: "
+        "start a local instance bound to 127.0.0.1",
+    )
+    workers: int = Field(2, ge=1, description="Ray actors, each holding the models (engine ray)")
+    gpus_per_worker: float = Field(0.0, ge=0, description="GPUs per Ray actor (engine ray)")
+    cpus_per_worker: float | None = Field(
+        None, gt=0, description="CPUs per Ray actor (default: the machine's CPUs / workers)"
+    )
+    shard_size: int = Field(
+        10_000, ge=1, description="documents per shard (a larger file is cut into several)"
+    )
+    chunk: int = Field(256, ge=1, description="documents read and tagged per step")
+    keep_annotations: bool = Field(
+        False, description="keep the input's own annotations beside the new ones"
+    )
+    overwrite: bool = Field(
+        False, description="start again although the output folder holds another run"
+    )
+    on_error: Literal["fail", "skip"] = Field(
+        "fail",
+        description="a malformed document: stop with its file and line, or skip it "
+        "and count it in the summary and manifest",
+    )
+    runtime: str | None = Field(None, description="torch or onnx (default: from the model)")
+    device: str = Field("cpu", description="cpu, cuda or cuda:N")
+    batch_size: int | None = Field(None, ge=1, description="most rows per model call")
+    threads: int | None = Field(
+        None, ge=1, description="intra-op threads per model (default: CPUs per worker)"
+    )
+    progress: bool = Field(True, description="show a progress bar")
+
+    @field_validator("format")
+    @classmethod
+    def _output_format(cls, name: str) -> str:
+        if name not in OUTPUT_FORMATS:
+            raise ValueError(f"unknown output format {name!r}; choose {', '.join(OUTPUT_FORMATS)}")
+        return name
+
+    @field_validator("input_format")
+    @classmethod
+    def _input_format(cls, name: str) -> str:
+        if name != "auto" and name not in FORMATS:
+            raise ValueError(f"unknown input format {name!r}; choose auto, {', '.join(FORMATS)}")
+        return name
+
+    @model_validator(mode="after")
+    def _engine_options(self) -> AnnotateConfig:
+        ray_only = {"ray_address": None, "gpus_per_worker": 0.0, "cpus_per_worker": None}
+        if self.engine == "local":
+            given = [k for k, v in ray_only.items() if getattr(self, k) != v]
+            if given:
+                raise ConfigError(
+                    f"--{given[0].replace('_', '-')} needs --engine ray (the local engine runs "
+                    "in this process)"
+                )
+        return self
+
+    def worker_cpus(self) -> float:
+        """CPUs each model holder may use."""
+        if self.engine == "local":
+            return float(os.cpu_count() or 1)
+        return self.cpus_per_worker or max(1.0, (os.cpu_count() or 1) / self.workers)
+
+    def pipeline_options(self) -> dict:
+        """Keyword arguments of ``biolite.pipeline`` for every model."""
+        threads = self.threads or max(1, int(self.worker_cpus()))
+        options = {"runtime": self.runtime, "device": self.device, "threads": threads}
+        if self.batch_size:
+            options["batch_size"] = self.batch_size
+        return options
+
+    def fingerprint(self) -> dict:
+        """What makes two runs' outputs different (a rerun must match it)."""
+        return {
+            "format": self.format,
+            "input_format": self.input_format,
+            "keep_annotations": self.keep_annotations,
+            "shard_size": self.shard_size,
+        }

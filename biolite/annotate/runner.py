@@ -1,0 +1,140 @@
+"""Annotating one shard: read its documents (a reader thread parses ahead while
+the models run), tag them in chunks, write the output under a temporary name,
+rename it when complete, and report counts and checksums."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import queue
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from biolite.annotate.shards import Shard
+from biolite.annotate.tagger import Tagger
+from biolite.errors import DataFormatError
+from biolite.io import Document, Skipped, open_writer, read_documents, sha256_file
+from biolite.io.files import normal_file_mode
+
+_DONE = object()
+
+
+def prefetch(items: Iterator[Any], depth: int = 2) -> Iterator[Any]:
+    """``items`` produced by a background thread, up to ``depth`` ahead (parsing
+    overlaps inference: onnxruntime and torch release the GIL)."""
+    slots: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                while not stop.is_set():
+                    try:
+                        slots.put(item, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            slots.put(_DONE)
+        except BaseException as exc:  # handed to the consumer
+            slots.put(exc)
+
+    thread = threading.Thread(target=produce, daemon=True, name="biolite-reader")
+    thread.start()
+    try:
+        while True:
+            item = slots.get()
+            if item is _DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+
+
+def _chunks(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
+    while chunk := list(itertools.islice(items, size)):
+        yield chunk
+
+
+def run_shard(
+    shard: Shard,
+    tagger: Tagger,
+    folder: Path,
+    output_format: str,
+    on_error: str = "fail",
+    chunk: int = 256,
+    context: dict[str, Any] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, Any]:
+    """Annotate ``shard`` into ``folder``; returns its manifest entry."""
+    started = time.perf_counter()
+    items = itertools.islice(
+        read_documents(Path(shard.input), shard.format), shard.first, shard.stop
+    )
+    final = folder / shard.output
+    tmp = folder / f".{shard.output}.tmp-{os.getpid()}"
+    counts: Counter = Counter()
+    types: Counter = Counter()
+    problems: list[str] = []
+    try:
+        with tmp.open("w", encoding="utf-8", newline="\n") as handle:
+            writer = open_writer(output_format, handle, **(context or {}))
+            for batch in prefetch(_chunks(items, chunk)):
+                docs = _documents(batch, on_error, counts, problems)
+                tagger.tag(docs)
+                for doc in docs:
+                    writer.write(doc)
+                    types.update(a.type for a in doc.annotations)
+                found = sum(len(d.annotations) for d in docs)
+                counts["documents"] += len(docs)
+                counts["entities"] += found
+                if progress:
+                    progress(len(batch), found)
+            writer.close()
+            handle.flush()
+            os.fsync(handle.fileno())
+        normal_file_mode(tmp)
+        os.replace(tmp, final)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return {
+        **shard.as_dict(),
+        "documents": counts["documents"],
+        "skipped": counts["skipped"],
+        "deleted": counts["deleted"],
+        "problems": problems[:100],
+        "entities": counts["entities"],
+        "entities_by_type": dict(sorted(types.items())),
+        "output_sha256": sha256_file(final),
+        "seconds": round(time.perf_counter() - started, 3),
+    }
+
+
+def _documents(batch: list, on_error: str, counts: Counter, problems: list[str]) -> list[Document]:
+    docs = []
+    for item in batch:
+        if isinstance(item, Document):
+            docs.append(item)
+        elif item.deleted:
+            counts["deleted"] += 1
+        elif on_error == "fail":
+            raise DataFormatError(
+                item.path, _line(item), f"{item.message} (--on-error skip to skip it)"
+            )
+        else:
+            counts["skipped"] += 1
+            problems.append(str(item))
+    return docs
+
+
+def _line(item: Skipped) -> Any:
+    head = item.where.split()
+    return head[1] if len(head) > 1 and head[0] == "line" else item.where

@@ -1,0 +1,55 @@
+"""Tag documents with one or several NER models: each passage through each model,
+mentions shifted to document offsets, types merged per document."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from biolite.io import Annotation, Document
+
+
+def model_label(model: str) -> str:
+    """The name recorded with each mention: a folder's name, or the name as given."""
+    path = Path(model).expanduser()
+    return path.name if path.is_dir() else model
+
+
+class Tagger:
+    """NER pipelines (one per model) applied to whole documents."""
+
+    def __init__(self, models: Sequence[str], keep_annotations: bool = False, **options: Any):
+        from biolite.pipelines import pipeline
+
+        self.pipelines = [(model_label(m), pipeline("ner", model=m, **options)) for m in models]
+        self.keep_annotations = keep_annotations
+
+    def tag(self, docs: Sequence[Document]) -> None:
+        """Add each model's mentions to ``docs`` (sorted by offset, then type)."""
+        passages = [(doc, p) for doc in docs for p in doc.passages if p.text.strip()]
+        texts = [p.text for _, p in passages]
+        if not self.keep_annotations:
+            for doc in docs:
+                doc.annotations = []
+        for name, ner in self.pipelines:
+            for (doc, passage), entities in zip(passages, ner(texts) if texts else []):
+                doc.annotations += [
+                    Annotation(
+                        passage.offset + e.start,
+                        passage.offset + e.end,
+                        e.text,
+                        e.label,
+                        score=e.score,
+                        model=name,
+                    )
+                    for e in entities
+                ]
+        for doc in docs:
+            doc.annotations.sort(key=lambda a: (a.start, a.end, a.type, a.model or ""))
+
+    @property
+    def types(self) -> list[str]:
+        """The entity types the models tag."""
+        found = {label[2:] for _, ner in self.pipelines for label in ner.labels if label != "O"}
+        return sorted(found)

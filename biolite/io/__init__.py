@@ -1,0 +1,163 @@
+"""Reading and writing the field's document formats: MEDLINE/PubMed XML, PubTator,
+BioC XML and JSON, JSONL and plain text, all into one ``Document`` model.
+
+``FORMATS`` is the table: a format's reader, writer, document counter and file
+suffixes. ``read_documents`` streams a file's documents (``Skipped`` items for
+malformed or deleted entries, with file and line); a writer class wraps an open
+text handle (``write(doc)``, ``close()``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from biolite.errors import DataError, UnknownNameError
+from biolite.io.document import Annotation, Document, Passage, Skipped
+from biolite.io.files import expand_inputs, plain_suffixes, sha256_file
+
+__all__ = [
+    "FORMATS",
+    "Annotation",
+    "Document",
+    "Passage",
+    "Skipped",
+    "detect_format",
+    "expand_inputs",
+    "get_format",
+    "read_documents",
+    "sha256_file",
+]
+
+
+@dataclass(frozen=True)
+class Format:
+    """One file format: how to read, write and count it."""
+
+    name: str
+    reader: str  # "module:function" yielding Document | Skipped
+    writer: str | None  # "module:Class" around a text handle; None: input only
+    counter: str  # "module:function" -> number of documents (fast, no parse)
+    suffixes: tuple[str, ...]  # recognised last suffixes (before .gz); first: output suffix
+
+
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format("medline", "biolite.io.medline:read", None, "biolite.io.medline:count", (".xml",)),
+        Format(
+            "pubtator",
+            "biolite.io.pubtator:read",
+            "biolite.io.pubtator:Writer",
+            "biolite.io.pubtator:count",
+            (".pubtator", ".pubtator.txt"),
+        ),
+        Format(
+            "bioc-xml",
+            "biolite.io.bioc_files:read_xml",
+            "biolite.io.bioc_files:XmlWriter",
+            "biolite.io.bioc_files:count_xml",
+            (".bioc.xml",),
+        ),
+        Format(
+            "bioc-json",
+            "biolite.io.bioc_files:read_json",
+            "biolite.io.bioc_files:JsonWriter",
+            "biolite.io.bioc_files:count_json",
+            (".bioc.json",),
+        ),
+        Format(
+            "jsonl",
+            "biolite.io.jsonl:read",
+            "biolite.io.jsonl:Writer",
+            "biolite.io.jsonl:count",
+            (".jsonl",),
+        ),
+        Format("txt", "biolite.io.jsonl:read_text", None, "biolite.io.jsonl:count", (".txt",)),
+    )
+}
+OUTPUT_FORMATS = tuple(name for name, f in FORMATS.items() if f.writer)
+#: last suffixes (before .gz) of files a folder input is searched for
+READABLE = (".xml", ".pubtator", ".txt", ".json", ".jsonl")
+
+
+def get_format(name: str) -> Format:
+    """The row of format ``name``; ``UnknownNameError`` lists the valid ones."""
+    if name not in FORMATS:
+        raise UnknownNameError("format", name, list(FORMATS))
+    return FORMATS[name]
+
+
+def detect_format(path: Path) -> Format:
+    """A file's format from its name and, for ``.xml``/``.txt``, its first bytes."""
+    suffixes = plain_suffixes(path)
+    joined = "".join(suffixes[-2:])
+    last = suffixes[-1] if suffixes else ""
+    if joined == ".bioc.json" or last == ".json":
+        return FORMATS["bioc-json"]
+    if last == ".xml":
+        return FORMATS["bioc-xml" if _head_has(path, b"<collection") else "medline"]
+    if last == ".pubtator" or (last == ".txt" and _looks_like_pubtator(path)):
+        return FORMATS["pubtator"]
+    if last in (".jsonl", ".txt"):
+        return FORMATS[last[1:]]
+    raise DataError(
+        f"{path}: unknown input type {last or '(no extension)'}; name its format with "
+        f"--input-format ({', '.join(FORMATS)})"
+    )
+
+
+def _head(path: Path, size: int = 4096) -> bytes:
+    from biolite.io.files import open_binary
+
+    with open_binary(path) as handle:
+        return handle.read(size)
+
+
+def _head_has(path: Path, marker: bytes) -> bool:
+    return marker in _head(path)
+
+
+def _looks_like_pubtator(path: Path) -> bool:
+    import re
+
+    first = _head(path).lstrip(b"\n").split(b"\n", 1)[0]
+    return re.match(rb"^[^|\t]+\|t\|", first) is not None
+
+
+def read_documents(path: Path, fmt: Format | str | None = None) -> Iterator[Document | Skipped]:
+    """The documents of ``path`` (its format detected unless given)."""
+    from biolite.tasks import load
+
+    chosen = _format(path, fmt)
+    if not path.is_file():
+        raise DataError(f"{path}: no such input file")
+    return load(chosen.reader)(path)
+
+
+def count_documents(path: Path, fmt: Format | str | None = None) -> int:
+    """About how many documents ``path`` holds (a byte scan; exact for well-formed files)."""
+    from biolite.tasks import load
+
+    return load(_format(path, fmt).counter)(path)
+
+
+def open_writer(fmt: Format | str, handle: Any, **context: Any) -> Any:
+    """A writer of format ``fmt`` around an open text handle."""
+    from biolite.tasks import load
+
+    chosen = fmt if isinstance(fmt, Format) else get_format(fmt)
+    if chosen.writer is None:
+        raise DataError(f"{chosen.name} is an input format only; write one of {OUTPUT_FORMATS}")
+    return load(chosen.writer)(handle, **context)
+
+
+def _format(path: Path, fmt: Format | str | None) -> Format:
+    if fmt is None or fmt == "auto":
+        return detect_format(path)
+    return fmt if isinstance(fmt, Format) else get_format(fmt)
+
+
+Reader = Callable[[Path], Iterator[Document | Skipped]]

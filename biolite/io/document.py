@@ -1,0 +1,85 @@
+"""The document model every format reads into and writes from (BioC's, simplified).
+
+A document is passages at character offsets into one document text (PubTator:
+title at 0, abstract at ``len(title) + 1``); annotations carry offsets into that
+same text, so ``document.text[a.start:a.end] == a.text`` in every format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Passage:
+    """A titled piece of a document (``kind``: title, abstract, text) at ``offset``."""
+
+    kind: str
+    offset: int
+    text: str
+
+    @property
+    def end(self) -> int:
+        return self.offset + len(self.text)
+
+
+@dataclass
+class Annotation:
+    """A mention: document offsets, its type, and where it came from."""
+
+    start: int
+    end: int
+    text: str
+    type: str
+    id: str | None = None  # concept identifier (PubTator's 6th column), if any
+    score: float | None = None  # model confidence; None for given (gold) mentions
+    model: str | None = None  # the model that found it; None for given mentions
+
+
+@dataclass
+class Document:
+    """One document: an id, its passages, annotations and free-form infons."""
+
+    id: str
+    passages: list[Passage]
+    annotations: list[Annotation] = field(default_factory=list)
+    infons: dict[str, Any] = field(default_factory=dict)
+    relations: list[list[str]] = field(default_factory=list)  # PubTator relation lines
+
+    @classmethod
+    def from_title_abstract(cls, doc_id: str, title: str, abstract: str | None) -> Document:
+        """PubTator's layout: title at 0, abstract after one space."""
+        passages = [Passage("title", 0, title)]
+        if abstract is not None:
+            passages.append(Passage("abstract", len(title) + 1, abstract))
+        return cls(str(doc_id), passages)
+
+    @property
+    def text(self) -> str:
+        """The document text: passages at their offsets, gaps filled with spaces."""
+        parts, at = [], 0
+        for passage in sorted(self.passages, key=lambda p: p.offset):
+            parts.append(" " * max(0, passage.offset - at) + passage.text)
+            at = max(at, passage.end)
+        return "".join(parts)
+
+    def passage_of(self, annotation: Annotation) -> Passage | None:
+        """The passage holding ``annotation`` (None when it spans passages)."""
+        for passage in self.passages:
+            if passage.offset <= annotation.start and annotation.end <= passage.end:
+                return passage
+        return None
+
+
+@dataclass
+class Skipped:
+    """An input item that is not a document: malformed (``problem``) or deleted."""
+
+    path: str
+    where: str  # "line 12", "element PubmedArticle at line 40"
+    message: str
+    deleted: bool = False  # a MEDLINE DeleteCitation entry, not an error
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.where}: {self.message}"

@@ -1,0 +1,126 @@
+"""JSON Lines and plain text.
+
+JSONL in: ``{"id", "text"}`` or ``{"id", "title", "abstract"}`` per line (other
+fields are kept and written back; a missing id is the line number). JSONL out:
+the same fields plus ``entities`` (``text``, ``label``, ``start``, ``end``,
+``score``, ``model``; ``id`` for a concept id). Offsets of title/abstract
+documents run over title + " " + abstract, as in PubTator. Text in: one document
+per line, the line number as its id; blank lines are not documents.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, TextIO
+
+from biolite.io.document import Annotation, Document, Passage, Skipped
+from biolite.io.files import count_patterns, open_binary
+
+_TEXT_FIELDS = ("id", "text", "title", "abstract", "entities")
+
+
+def _lines(path: Path) -> Iterator[tuple[int, str | Skipped]]:
+    with open_binary(path) as handle:
+        for lineno, raw in enumerate(handle, start=1):
+            try:
+                yield lineno, raw.decode("utf-8").rstrip("\r\n")
+            except UnicodeDecodeError as exc:
+                yield (
+                    lineno,
+                    Skipped(str(path), f"line {lineno}", f"not valid UTF-8 ({exc.reason})"),
+                )
+
+
+def read_text(path: Path) -> Iterator[Document | Skipped]:
+    """One document per non-blank line; its id is the line number."""
+    for lineno, line in _lines(path):
+        if isinstance(line, Skipped):
+            yield line
+        elif line.strip():
+            yield Document(str(lineno), [Passage("text", 0, line)])
+
+
+def read(path: Path) -> Iterator[Document | Skipped]:
+    """Documents of a JSONL file (``.gz`` too)."""
+    for lineno, line in _lines(path):
+        if isinstance(line, Skipped):
+            yield line
+        elif line.strip():
+            yield _document(path, lineno, line)
+
+
+def _document(path: Path, lineno: int, line: str) -> Document | Skipped:
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return Skipped(str(path), f"line {lineno}", f"not JSON ({exc.msg})")
+    if not isinstance(obj, dict):
+        return Skipped(str(path), f"line {lineno}", "expected a JSON object")
+    doc_id = str(obj.get("id", lineno))
+    if isinstance(obj.get("text"), str):
+        doc = Document(doc_id, [Passage("text", 0, obj["text"])])
+    elif isinstance(obj.get("title"), str):
+        abstract = obj.get("abstract")
+        doc = Document.from_title_abstract(doc_id, obj["title"], abstract or "")
+    else:
+        message = "expected a string 'text' field, or 'title' (and 'abstract')"
+        return Skipped(str(path), f"line {lineno}", message)
+    doc.infons = {k: v for k, v in obj.items() if k not in _TEXT_FIELDS}
+    doc.annotations = [_entity(e) for e in obj.get("entities") or [] if isinstance(e, dict)]
+    return doc
+
+
+def _entity(e: dict[str, Any]) -> Annotation:
+    return Annotation(
+        int(e["start"]),
+        int(e["end"]),
+        e.get("text", ""),
+        e.get("label", ""),
+        id=e.get("id"),
+        score=e.get("score"),
+        model=e.get("model"),
+    )
+
+
+class Writer:
+    """Writes one JSON object per document."""
+
+    def __init__(self, handle: TextIO, **_: object):
+        self.handle = handle
+
+    def write(self, doc: Document) -> None:
+        self.handle.write(json.dumps(as_json(doc), ensure_ascii=False) + "\n")
+
+    def close(self) -> None:
+        pass
+
+
+def as_json(doc: Document) -> dict[str, Any]:
+    """The JSONL object of a document."""
+    obj: dict[str, Any] = {"id": doc.id}
+    kinds = [p.kind for p in doc.passages]
+    if kinds[:1] == ["title"] and len(kinds) <= 2:
+        obj["title"] = doc.passages[0].text
+        obj["abstract"] = doc.passages[1].text if len(kinds) == 2 else ""
+    else:
+        obj["text"] = doc.text
+    obj.update({k: v for k, v in doc.infons.items() if not k.startswith("pubtator.")})
+    obj["entities"] = [_entity_json(a) for a in doc.annotations]
+    return obj
+
+
+def _entity_json(a: Annotation) -> dict[str, Any]:
+    out: dict[str, Any] = {"text": a.text, "label": a.type, "start": a.start, "end": a.end}
+    out["score"] = None if a.score is None else round(a.score, 4)
+    if a.model is not None:
+        out["model"] = a.model
+    if a.id is not None:
+        out["id"] = a.id
+    return out
+
+
+def count(path: Path) -> int:
+    """Lines in the file (an upper bound on its documents)."""
+    return count_patterns(path, (b"\n",))[0] + 1
