@@ -18,34 +18,6 @@ from biolite._optional import require
 from biolite.io.document import Annotation, Document, Passage, Skipped
 from biolite.io.files import count_patterns, open_binary
 
-_KNOWN_INFONS = ("type", "identifier", "score", "model")
-
-
-def _to_document(item) -> Document:
-    passages = [
-        Passage(p.infons.get("type", "text"), int(p.offset), p.text or "") for p in item.passages
-    ]
-    doc = Document(str(item.id), passages, infons=dict(item.infons))
-    text = doc.text
-    for annotation in [*item.annotations, *(a for p in item.passages for a in p.annotations)]:
-        doc.annotations.append(_to_annotation(annotation, text))
-    return doc
-
-
-def _to_annotation(a, text: str) -> Annotation:
-    start = min(loc.offset for loc in a.locations)
-    end = max(loc.offset + loc.length for loc in a.locations)
-    score = a.infons.get("score")
-    return Annotation(
-        start,
-        end,
-        a.text if a.text is not None else text[start:end],
-        a.infons.get("type", ""),
-        id=a.infons.get("identifier"),
-        score=float(score) if score not in (None, "") else None,
-        model=a.infons.get("model"),
-    )
-
 
 def _from_document(doc: Document):
     bioc = require("bioc", "BioC files")
@@ -77,26 +49,67 @@ def _holder(item, doc: Document, a: Annotation):
 
 
 def read_xml(path: Path) -> Iterator[Document | Skipped]:
-    """Documents of a BioC XML file (``.gz`` too), streamed."""
-    biocxml = require("bioc.biocxml", "BioC XML files")
-    from lxml import etree
-
+    """Documents of a BioC XML file (``.gz`` too), streamed with ``lxml`` iterparse
+    (each document is freed once read; no DTD or external entity is loaded)."""
+    etree = require("lxml.etree", "reading BioC XML")
     with open_binary(path) as handle:
+        parser = etree.iterparse(
+            handle,
+            events=("end",),
+            tag="document",
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            huge_tree=True,
+        )
         try:
-            with biocxml.iterparse(handle) as reader:
-                for item in reader:
-                    yield _checked(path, item)
+            for _, elem in parser:
+                yield _xml_document(path, elem)
+                elem.clear(keep_tail=False)
+                while elem.getprevious() is not None:
+                    del elem.getparent()[0]
         except etree.XMLSyntaxError as exc:
-            where = f"line {exc.lineno}"
-            yield Skipped(str(path), where, f"malformed XML, rest of file unread: {exc.msg}")
+            problem = f"malformed XML, rest of file unread: {exc.msg}"
+            yield Skipped(str(path), f"line {exc.lineno}", problem)
 
 
-def _checked(path: Path, item) -> Document | Skipped:
+def _infons(elem) -> dict[str, str]:
+    return {i.get("key"): i.text or "" for i in elem.findall("infon")}
+
+
+def _xml_document(path: Path, elem) -> Document | Skipped:
     try:
-        return _to_document(item)
-    except (ValueError, TypeError, AttributeError) as exc:
-        message = f"not a BioC document: {str(exc)[:200]}"
-        return Skipped(str(path), f"document {item.id}", message)
+        passages = [
+            Passage(
+                _infons(p).get("type", "text"), int(p.findtext("offset")), p.findtext("text") or ""
+            )
+            for p in elem.findall("passage")
+        ]
+        doc = Document(elem.findtext("id") or "", passages, infons=_infons(elem))
+        text = doc.text
+        for a in elem.iter("annotation"):
+            spans = [
+                (int(loc.get("offset")), int(loc.get("length"))) for loc in a.findall("location")
+            ]
+            start, end = min(o for o, _ in spans), max(o + n for o, n in spans)
+            doc.annotations.append(_annotation(start, end, a.findtext("text"), _infons(a), text))
+        return doc
+    except (TypeError, ValueError) as exc:
+        where = f"line {elem.sourceline}"
+        return Skipped(str(path), where, f"not a BioC document: {str(exc)[:200]}")
+
+
+def _annotation(start: int, end: int, given: str | None, infons: dict, text: str) -> Annotation:
+    score = infons.get("score")
+    return Annotation(
+        start,
+        end,
+        given if given is not None else text[start:end],
+        infons.get("type", ""),
+        id=infons.get("identifier"),
+        score=float(score) if score not in (None, "") else None,
+        model=infons.get("model"),
+    )
 
 
 def read_json(path: Path) -> Iterator[Document | Skipped]:
@@ -137,19 +150,7 @@ def _json_document(item: dict) -> Document:
         locations = a["locations"]
         start = min(int(loc["offset"]) for loc in locations)
         end = max(int(loc["offset"]) + int(loc["length"]) for loc in locations)
-        infons = a.get("infons") or {}
-        score = infons.get("score")
-        doc.annotations.append(
-            Annotation(
-                start,
-                end,
-                a.get("text") if a.get("text") is not None else text[start:end],
-                infons.get("type", ""),
-                id=infons.get("identifier"),
-                score=float(score) if score not in (None, "") else None,
-                model=infons.get("model"),
-            )
-        )
+        doc.annotations.append(_annotation(start, end, a.get("text"), a.get("infons") or {}, text))
     return doc
 
 
