@@ -94,7 +94,8 @@ def run(config: AnnotateConfig) -> AnnotateSummary:
     problems: list[str] = []
     context = {"source": "biolite", "date": manifest.data["created"], "key": ""}
     try:
-        for result in load(ENGINES[config.engine])(config, todo, context, bar.step):
+        results = load(ENGINES[config.engine])(config, todo, context, bar.step) if todo else []
+        for result in results:
             manifest.record(result["key"], result)
             totals.update({k: result[k] for k in ("documents", "skipped", "deleted", "entities")})
             types.update(result["entities_by_type"])
