@@ -25,7 +25,14 @@ class Tagger:
         self.pipelines = [(model_label(m), pipeline("ner", model=m, **options)) for m in models]
         self.keep_annotations = keep_annotations
 
-    def tag(self, docs: Sequence[Document]) -> None:
+    @classmethod
+    def from_pipelines(cls, pipelines: Sequence[tuple[str, Any]]) -> Tagger:
+        """A tagger around pipelines already built (``(name, pipeline)`` pairs)."""
+        tagger = cls.__new__(cls)
+        tagger.pipelines, tagger.keep_annotations = list(pipelines), False
+        return tagger
+
+    def tag(self, docs: Sequence[Document], progress: bool = False) -> None:
         """Add each model's mentions to ``docs`` (sorted by offset, then type)."""
         passages = [(doc, p) for doc in docs for p in doc.passages if p.text.strip()]
         texts = [p.text for _, p in passages]
@@ -33,7 +40,8 @@ class Tagger:
             for doc in docs:
                 doc.annotations = []
         for name, ner in self.pipelines:
-            for (doc, passage), entities in zip(passages, ner(texts) if texts else []):
+            found = ner(texts, progress=progress) if texts else []
+            for (doc, passage), entities in zip(passages, found):
                 doc.annotations += [
                     Annotation(
                         passage.offset + e.start,

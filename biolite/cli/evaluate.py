@@ -18,11 +18,25 @@ def register(sub: argparse._SubParsersAction) -> None:
     ner = tasks.add_parser(
         "ner",
         help="entity-level P/R/F1 (seqeval, strict IOB2), overall and per type",
-        description="Entity-level precision, recall and F1 (seqeval strict IOB2) of a model on "
-        "DIR/<split>.tsv, overall and per entity type.",
+        description="Entity-level precision, recall and F1 of a model, overall and per entity "
+        "type: on a dataset folder's DIR/<split>.tsv (seqeval strict IOB2), or on a FILE of "
+        "whole documents with gold mentions (PubTator, BioC; strict character spans on the "
+        "raw title + abstract).",
         formatter_class=FORMATTER,
     )
-    ner.add_argument("--data", required=True, type=Path, help="dataset folder (CoNLL .tsv files)")
+    ner.add_argument(
+        "--data",
+        required=True,
+        type=Path,
+        help="dataset folder (CoNLL .tsv files) or a file of annotated documents",
+    )
+    ner.add_argument(
+        "--type-map",
+        default=None,
+        metavar="GOLD=TYPE,...",
+        help="documents only: rename gold types before matching, e.g. "
+        "SpecificDisease=Disease,DiseaseClass=Disease,Modifier=Disease,CompositeMention=Disease",
+    )
     ner.add_argument("--split", default="test", help="split file to score: train, devel, test")
     ner.add_argument(
         "--entity-type",
@@ -100,8 +114,32 @@ def _table(rows) -> None:
         print(f"{name:<16}{s.precision:>10.4f}{s.recall:>10.4f}{s.f1:>10.4f}{s.support:>9}")
 
 
+def run_documents(args: argparse.Namespace) -> int:
+    from biolite.evaluation.documents import evaluate_documents, parse_type_map
+
+    result = evaluate_documents(
+        build_pipeline(args), args.data, parse_type_map(args.type_map), progress=not args.json
+    )
+    if args.json:
+        print(result.model_dump_json(indent=2))
+        return 0
+    print(
+        f"{result.model} on {result.data}: {result.documents} documents, "
+        f"{result.gold_mentions} gold / {result.predicted_mentions} predicted mentions, "
+        f"{result.seconds}s; strict character spans"
+    )
+    _table([("overall", result.overall), *sorted(result.per_type.items())])
+    return 0
+
+
 def run_ner(args: argparse.Namespace) -> int:
+    from biolite.errors import ConfigError
     from biolite.evaluation.ner import evaluate_ner
+
+    if args.data.is_file():
+        return run_documents(args)
+    if args.type_map:
+        raise ConfigError("--type-map applies to a file of documents (--data FILE.PubTator)")
 
     result = evaluate_ner(
         build_pipeline(args), args.data, args.split, args.entity_type, progress=not args.json
