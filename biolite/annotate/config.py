@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from biolite.errors import ConfigError
-from biolite.io import FORMATS, OUTPUT_FORMATS
+from biolite.io import INPUT_FORMATS, OUTPUT_FORMATS
 
 
 class AnnotateConfig(BaseModel):
@@ -30,7 +30,7 @@ class AnnotateConfig(BaseModel):
     input_format: str = Field(
         "auto",
         description="input format: auto (from the file name and first bytes), "
-        + ", ".join(FORMATS),
+        + ", ".join(INPUT_FORMATS),
     )
     engine: Literal["local", "ray"] = Field(
         "local", description="local: this process; ray: a Ray Data actor pool"
@@ -78,8 +78,10 @@ class AnnotateConfig(BaseModel):
     @field_validator("input_format")
     @classmethod
     def _input_format(cls, name: str) -> str:
-        if name != "auto" and name not in FORMATS:
-            raise ValueError(f"unknown input format {name!r}; choose auto, {', '.join(FORMATS)}")
+        if name != "auto" and name not in INPUT_FORMATS:
+            raise ValueError(
+                f"unknown input format {name!r}; choose auto, {', '.join(INPUT_FORMATS)}"
+            )
         return name
 
     @model_validator(mode="after")

@@ -24,6 +24,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("text", nargs="?", help="text to tag (omit when using --input)")
     p.add_argument("--input", type=Path, help="documents: .txt, .jsonl (.gz too) or -")
     add_io_options(p)
+    p.add_argument(
+        "--html",
+        type=Path,
+        help="also write an HTML view (entities highlighted by type, scores on hover, a "
+        "legend); with --input it is made from the finished --output",
+    )
     p.add_argument("--chunk", type=int, default=256, help="documents per step (and per save)")
     add_model_options(p)
     p.set_defaults(func=run)
@@ -34,10 +40,15 @@ def run(args: argparse.Namespace) -> int:
 
     if (args.text is None) == (args.input is None):
         raise InputError("give either TEXT or --input FILE")
+    if args.html is not None:
+        check_html_target(args)
     ner = build_pipeline(args)
     if args.text is not None:
         entities = ner(args.text)
         print(json.dumps([e.model_dump() for e in entities], ensure_ascii=False, indent=2))
+        if args.html is not None:
+            row = {"id": "1", "text": args.text, "entities": [e.model_dump() for e in entities]}
+            write_html([row], args.html)
         return 0
     from biolite.cli.jsonl import process_documents, summary
 
@@ -53,4 +64,45 @@ def run(args: argparse.Namespace) -> int:
         settings={"task": "ner", **pipeline_kwargs(args)},
     )
     print(summary("tagged", count, problems, args.input), file=sys.stderr)
+    if args.html is not None:
+        from biolite.io import read_documents
+
+        write_html(read_documents(args.output, "jsonl"), args.html)
+        print(f"HTML view: {args.html}", file=sys.stderr)
     return 0
+
+
+def check_html_target(args: argparse.Namespace) -> None:
+    """Refuse an --html file that exists (without --overwrite) or that needs --output."""
+    from biolite.errors import ConfigError
+
+    if args.input is not None and args.output is None:
+        raise ConfigError("--html with --input needs --output (the view is made from it)")
+    if args.html.exists() and not args.overwrite:
+        raise ConfigError(f"{args.html} already exists; pass --overwrite to replace it")
+
+
+def write_html(docs, path: Path) -> None:
+    """Write the HTML view of ``docs`` (``Document``s or JSONL rows) to ``path``,
+    through a temporary file renamed when complete."""
+    import os
+
+    from biolite.io import Document, open_writer
+    from biolite.io.files import normal_file_mode
+    from biolite.io.jsonl import row_document
+
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        with tmp.open("w", encoding="utf-8") as handle:
+            writer = open_writer("html", handle, source=path.stem)
+            for doc in docs:
+                if isinstance(doc, dict):
+                    doc = row_document(doc)
+                if isinstance(doc, Document):
+                    writer.write(doc)
+            writer.close()
+        normal_file_mode(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

@@ -37,9 +37,9 @@ class Format:
     """One file format: how to read, write and count it."""
 
     name: str
-    reader: str  # "module:function" yielding Document | Skipped
+    reader: str | None  # "module:function" yielding Document | Skipped; None: output only
     writer: str | None  # "module:Class" around a text handle; None: input only
-    counter: str  # "module:function" -> number of documents (fast, no parse)
+    counter: str | None  # "module:function" -> number of documents (fast, no parse)
     suffixes: tuple[str, ...]  # recognised last suffixes (before .gz); first: output suffix
 
 
@@ -76,9 +76,11 @@ FORMATS: dict[str, Format] = {
             (".jsonl",),
         ),
         Format("txt", "biolite.io.jsonl:read_text", None, "biolite.io.jsonl:count", (".txt",)),
+        Format("html", None, "biolite.io.html:Writer", None, (".html",)),
     )
 }
 OUTPUT_FORMATS = tuple(name for name, f in FORMATS.items() if f.writer)
+INPUT_FORMATS = tuple(name for name, f in FORMATS.items() if f.reader)
 #: last suffixes (before .gz) of files a folder input is searched for
 READABLE = (".xml", ".pubtator", ".txt", ".json", ".jsonl")
 
@@ -157,7 +159,10 @@ def open_writer(fmt: Format | str, handle: Any, **context: Any) -> Any:
 def _format(path: Path, fmt: Format | str | None) -> Format:
     if fmt is None or fmt == "auto":
         return detect_format(path)
-    return fmt if isinstance(fmt, Format) else get_format(fmt)
+    chosen = fmt if isinstance(fmt, Format) else get_format(fmt)
+    if chosen.reader is None:
+        raise DataError(f"{chosen.name} is an output format only; read one of {INPUT_FORMATS}")
+    return chosen
 
 
 Reader = Callable[[Path], Iterator[Document | Skipped]]

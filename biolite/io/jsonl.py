@@ -58,6 +58,11 @@ def _document(path: Path, lineno: int, line: str) -> Document | Skipped:
         return Skipped(str(path), f"line {lineno}", f"not JSON ({exc.msg})")
     if not isinstance(obj, dict):
         return Skipped(str(path), f"line {lineno}", "expected a JSON object")
+    return row_document(obj, lineno, str(path))
+
+
+def row_document(obj: dict[str, Any], lineno: int = 0, path: str = "") -> Document | Skipped:
+    """The document of one JSONL object (``Skipped`` when it has no text)."""
     doc_id = str(obj.get("id", lineno))
     if isinstance(obj.get("text"), str):
         doc = Document(doc_id, [Passage("text", 0, obj["text"])])
@@ -66,7 +71,7 @@ def _document(path: Path, lineno: int, line: str) -> Document | Skipped:
         doc = Document.from_title_abstract(doc_id, obj["title"], abstract or "")
     else:
         message = "expected a string 'text' field, or 'title' (and 'abstract')"
-        return Skipped(str(path), f"line {lineno}", message)
+        return Skipped(path, f"line {lineno}", message)
     doc.infons = {k: v for k, v in obj.items() if k not in _TEXT_FIELDS}
     doc.annotations = [_entity(e) for e in obj.get("entities") or [] if isinstance(e, dict)]
     return doc

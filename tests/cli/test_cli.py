@@ -192,3 +192,23 @@ def test_evaluating_on_a_dataset_without_the_models_types_says_so(
     assert main([*args, str(data_dir / "BC5CDR-chem")]) == 2
     err = capsys.readouterr().err
     assert "tags Disease but" in err and "annotates Chemical" in err and "F1 would be 0" in err
+
+
+def test_ner_writes_an_html_view_with_one_highlight_per_entity(trained_ner_dir, tmp_path, capsys):
+    from lxml import html
+
+    src, dst, view = tmp_path / "docs.txt", tmp_path / "out.jsonl", tmp_path / "view.html"
+    src.write_text(f"{ABSTRACT}\n<b>not markup</b> {ABSTRACT}\n")
+    args = ["ner", "--model", str(trained_ner_dir), "--input", str(src)]
+    assert main([*args, "--html", str(view)]) == 2  # the view is made from --output
+    assert "needs --output" in capsys.readouterr().err
+    assert main([*args, "--output", str(dst), "--html", str(view)]) == 0
+    rows = [json.loads(line) for line in dst.read_text().splitlines()]
+    tree = html.fromstring(view.read_text())
+    marks = tree.findall(".//mark")
+    assert len(marks) == sum(len(r["entities"]) for r in rows) > 0
+    assert [m.get("data-start") for m in marks] == [
+        str(e["start"]) for r in rows for e in sorted(r["entities"], key=lambda e: e["start"])
+    ]
+    assert "<b>not markup</b>" in tree.text_content()
+    assert main([*args, "--output", str(tmp_path / "o2.jsonl"), "--html", str(view)]) == 2
