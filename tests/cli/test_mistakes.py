@@ -25,6 +25,8 @@ def _mistakes(model, data, tmp):
     missing = tmp / "nope.txt"
     docs = tmp / "docs.txt"
     docs.write_text(TEXT + "\n")
+    table = tmp / "table.csv"
+    table.write_text("id,text\n1,x\n")
     (tmp / "a-file").write_text("not a folder")
     return {
         "mistyped local model path": (
@@ -62,6 +64,23 @@ def _mistakes(model, data, tmp):
             ["distill", "--teacher", "someone/not-cached", "--corpus", docs, "--out", tmp / "d"],
             "not-cached",
         ),
+        "pretrain from a hub id offline": (
+            ["pretrain", "--init", "someone/not-cached", "--corpus", docs, "--out", tmp / "p"],
+            "not-cached",
+        ),
+        "annotate into a folder of other files": (
+            ["annotate", "--model", model, "--input", docs, "--output", tmp],
+            "not empty",
+        ),
+        "annotate an unknown file type": (
+            ["annotate", "--model", model, "--input", table, "--output", tmp / "a"],
+            "--input-format",
+        ),
+        "ray options with the local engine": (
+            ["annotate", "--model", model, "--input", docs, "--output", tmp / "b",
+             "--gpus-per-worker", "1"],
+            "--engine ray",
+        ),  # fmt: skip
     }
 
 
@@ -82,6 +101,10 @@ NAMES = [
     "max length above the positions",
     "unwritable output",
     "distill from a hub id offline",
+    "pretrain from a hub id offline",
+    "annotate into a folder of other files",
+    "annotate an unknown file type",
+    "ray options with the local engine",
 ]
 
 

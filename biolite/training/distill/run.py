@@ -21,6 +21,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from biolite.model_files import resolve_model
 from biolite.training.distill.recipes import Recipe
 
 
@@ -61,8 +62,6 @@ def _world() -> tuple[int, int]:
 
 def _load(path: str, eager: bool = True) -> Any:
     from transformers import AutoModelForMaskedLM
-
-    from biolite.model_files import resolve_model
 
     return AutoModelForMaskedLM.from_pretrained(
         resolve_model(path, "ner"), attn_implementation="eager" if eager else None
@@ -153,7 +152,9 @@ def run(config: DistillConfig) -> dict[str, Any]:
     set_seed(config.seed)
     rank, world = _world()
     teacher = _teacher(config)
-    tokenizer = AutoTokenizer.from_pretrained(config.tokenizer or config.init or config.teacher)
+    tokenizer = AutoTokenizer.from_pretrained(
+        config.tokenizer or resolve_model(config.init or config.teacher, "ner")
+    )
     student = build_student(config, teacher)
     train, held = mlm_examples(config.corpus, tokenizer, config.recipe.max_length, config.holdout)
     trainer = DistillationTrainer(
