@@ -10,16 +10,18 @@ finished shards (their output checksums verified) and redoes the rest.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 import types
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from pydantic import BaseModel
 
 from biolite.annotate.config import AnnotateConfig
-from biolite.annotate.manifest import Manifest, model_checksum
+from biolite.annotate.manifest import Manifest, file_identity, model_checksum
 from biolite.annotate.shards import plan
 from biolite.tasks import load
 
@@ -83,8 +85,12 @@ def run(config: AnnotateConfig) -> AnnotateSummary:
         "settings": config.fingerprint(),
     }
     manifest = Manifest.open(config.output, identity, config.overwrite)
-    for path in dict.fromkeys(s.input for s in shards):
-        manifest.check_input(path, config.overwrite)
+    paths = list(dict.fromkeys(s.input for s in shards))
+    with ThreadPoolExecutor(
+        max_workers=min(8, os.cpu_count() or 1)
+    ) as pool:  # hashlib frees the GIL
+        for path, identity in zip(paths, pool.map(file_identity, paths)):
+            manifest.check_input(path, identity, config.overwrite)
     _remove_leftovers(config.output)
     todo = [s for s in shards if not manifest.finished(s.key)]
     manifest.save()

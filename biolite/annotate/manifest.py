@@ -34,6 +34,11 @@ def model_checksum(model: str) -> dict[str, Any]:
     return {"model": model, "path": str(path), "file": None, "sha256": None}
 
 
+def file_identity(path: str) -> dict[str, Any]:
+    """An input file's size and sha256."""
+    return {"size": Path(path).stat().st_size, "sha256": sha256_file(Path(path))}
+
+
 class Manifest:
     """The run record of one output folder."""
 
@@ -81,11 +86,9 @@ class Manifest:
             (self.folder / shard["output"]).unlink(missing_ok=True)
         self.path.unlink(missing_ok=True)
 
-    def check_input(self, path: str, overwrite: bool) -> None:
-        """Record an input's size and sha256; ``ConfigError`` when it changed since the
+    def check_input(self, path: str, now: dict[str, Any], overwrite: bool) -> None:
+        """Record an input's ``file_identity``; ``ConfigError`` when it changed since the
         shards made from it were written (unless ``overwrite``: they are redone)."""
-        file = Path(path)
-        now = {"size": file.stat().st_size, "sha256": sha256_file(file)}
         before = self.data["inputs"].get(path)
         if before is not None and before != now:
             if not overwrite:

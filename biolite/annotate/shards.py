@@ -5,6 +5,8 @@ is written under a temporary name and renamed when complete."""
 from __future__ import annotations
 
 import hashlib
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -35,12 +37,15 @@ def plan(inputs: list[str], input_format: str, output_format: str, shard_size: i
     suffix = get_format(output_format).suffixes[0]
     files = expand_inputs(inputs, READABLE)
     stems = [_stem(f) for f in files]
+    formats = [
+        detect_format(p) if input_format == "auto" else get_format(input_format) for p in files
+    ]
+    with ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 1)) as pool:  # zlib frees the GIL
+        totals = list(pool.map(count_documents, files, formats))
     shards = []
-    for path, stem in zip(files, stems):
+    for path, stem, fmt, total in zip(files, stems, formats, totals):
         if stems.count(stem) > 1:  # same name in two folders: tell them apart
             stem = f"{stem}-{hashlib.sha1(str(path).encode()).hexdigest()[:8]}"
-        fmt = detect_format(path) if input_format == "auto" else get_format(input_format)
-        total = count_documents(path, fmt)
         pieces = max(1, -(-total // shard_size))
         for n in range(pieces):
             key = stem if pieces == 1 else f"{stem}.part-{n + 1:05d}"
