@@ -89,8 +89,8 @@ def run(config: AnnotateConfig) -> AnnotateSummary:
     with ThreadPoolExecutor(
         max_workers=min(8, os.cpu_count() or 1)
     ) as pool:  # hashlib frees the GIL
-        for path, identity in zip(paths, pool.map(file_identity, paths)):
-            manifest.check_input(path, identity, config.overwrite)
+        for path, now in zip(paths, pool.map(file_identity, paths)):
+            manifest.check_input(path, now, config.overwrite)
     _remove_leftovers(config.output)
     todo = [s for s in shards if not manifest.finished(s.key)]
     manifest.save()
