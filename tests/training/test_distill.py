@@ -184,37 +184,25 @@ def test_a_recipe_file_with_a_bad_field_gets_a_clear_error(tmp_path, teacher_dir
     assert "temprature" in capsys.readouterr().err
 
 
-def test_two_process_ddp_sees_different_data_and_ends_with_identical_weights(
-    teacher_dir, corpus, tmp_path
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("recipe", "port"),
+    [("distilbiobert", 29517), ("compactbiobert", 29527), ("tinybiobert", 29537)],
+)
+def test_every_recipe_under_two_process_ddp_sees_different_data_and_ends_with_identical_weights(
+    teacher_dir, corpus, tmp_path, recipe, port
 ):
     out = tmp_path / "ddp"
+    recipe_file = tmp_path / "recipe.json"
+    shape = {"layers": 2, "hidden": 16, "heads": 4, "intermediate": 32}  # heads as the teacher
+    recipe_file.write_text(json.dumps({"recipe": recipe, "shape": shape}))
     torchrun = os.path.join(os.path.dirname(sys.executable), "torchrun")
     cmd = [
-        torchrun,
-        "--nproc_per_node",
-        "2",
-        "--master_port",
-        "29517",
-        "-m",
-        "biolite.cli.main",
-        "distill",
-        "--recipe",
-        "distilbiobert",
-        "--teacher",
-        str(teacher_dir),
-        "--corpus",
-        str(corpus),
-        "--out",
-        str(out),
-        "--max-steps",
-        "3",
-        "--batch-size",
-        "8",
-        "--max-length",
-        "48",
-        "--warmup-steps",
-        "0",
-    ]
+        torchrun, "--nproc_per_node", "2", "--master_port", str(port),
+        "-m", "biolite.cli.main", "distill", "--recipe", recipe, "--recipe-file", str(recipe_file),
+        "--teacher", str(teacher_dir), "--corpus", str(corpus), "--out", str(out),
+        "--max-steps", "3", "--batch-size", "8", "--max-length", "48", "--warmup-steps", "0",
+    ]  # fmt: skip
     env = {**os.environ, "OMP_NUM_THREADS": "1", "TOKENIZERS_PARALLELISM": "false"}
     done = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]

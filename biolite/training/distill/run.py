@@ -135,6 +135,9 @@ def _arguments(config: DistillConfig, world: int) -> Any:
         dataloader_num_workers=0,
         use_cpu=not torch.cuda.is_available(),
         ddp_backend="gloo" if world > 1 and not torch.cuda.is_available() else None,
+        # every parameter reaches the loss; TinyBioBERT's projection is used only in it, so
+        # DDP's search for unused parameters would mark it ready twice
+        ddp_find_unused_parameters=False,
         remove_unused_columns=False,
     )
 
