@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from biolite.benchmarks.models import ARCH_ONLY
 from biolite.benchmarks.report import TARGET_SHAPE
 
 
@@ -40,13 +41,22 @@ def _throughput_vs_size(doc: dict[str, Any], out: Path) -> Path | None:
     fig, ax = plt.subplots(figsize=(9, 6))
     for runtime in sorted({r["runtime"] for r in rows}):
         group = sorted((r for r in rows if r["runtime"] == runtime), key=lambda r: r["params"])
-        ax.plot(
+        (line,) = ax.plot(
             [r["params"] / 1e6 for r in group],
             [r["seq_per_s"] for r in group],
             "o-",
             label=runtime,
             alpha=0.85,
         )
+        random = [r for r in group if r.get("source") == ARCH_ONLY]
+        ax.scatter(  # random-weight rows: open markers (speed only, no accuracy)
+            [r["params"] / 1e6 for r in random],
+            [r["seq_per_s"] for r in random],
+            s=60, facecolors="white", edgecolors=line.get_color(), zorder=3,
+        )  # fmt: skip
+    if any(r.get("source") == ARCH_ONLY for r in rows):
+        ax.scatter([], [], s=60, facecolors="white", edgecolors="gray",
+                   label="open: random weights (architecture only)")  # fmt: skip
     _label_models([r for r in rows if r["runtime"] == "pytorch-fp32"], ax)
     from matplotlib.ticker import ScalarFormatter
 

@@ -35,15 +35,25 @@ def _row_line(r: dict[str, Any]) -> str:
     )
 
 
+def _f1_header(doc: dict[str, Any] | None) -> str:
+    """The F1 column's name: which split and how many sentences (a subset or all)."""
+    config = (doc or {}).get("config") or {}
+    if not config.get("eval_data"):
+        return "F1"
+    limit = config.get("max_eval_sentences")
+    subset = f"first {limit} sentences" if limit else "all sentences"
+    return f"F1 ({config.get('eval_split', 'test')}, {subset})"
+
+
 _HEADER = (
     "| model | runtime | speed-up | vs teacher, same runtime | seq/s | tokens/s | p50 ms "
-    "| p95 ms | p99 ms | params | size MB | peak RSS MB | GFLOP/s | % of peak | F1 |\n|"
+    "| p95 ms | p99 ms | params | size MB | peak RSS MB | GFLOP/s | % of peak | {f1} |\n|"
     + "---|"
     * 15
 )
 
 
-def shape_tables(rows: list[dict[str, Any]]) -> list[str]:
+def shape_tables(rows: list[dict[str, Any]], doc: dict[str, Any] | None = None) -> list[str]:
     """One markdown table per (batch, seq), rows sorted by speed-up (failures last)."""
     shapes = sorted({(r["batch"], r["seq"]) for r in rows})
     out = []
@@ -51,7 +61,7 @@ def shape_tables(rows: list[dict[str, Any]]) -> list[str]:
         group = [r for r in rows if (r["batch"], r["seq"]) == (batch, seq)]
         group.sort(key=lambda r: -(r.get("speedup") or -1))
         out.append(
-            f"### batch {batch} x sequence {seq}\n\n{_HEADER}\n"
+            f"### batch {batch} x sequence {seq}\n\n{_HEADER.format(f1=_f1_header(doc))}\n"
             + "\n".join(_row_line(r) for r in group)
         )
     return out
@@ -125,9 +135,32 @@ def _machine(doc: dict[str, Any]) -> str:
     )
     return (
         f"- CPU: {m['cpu']} ({m['cores']} cores, {m['threads']} threads)\n"
-        f"- measured GEMM peaks (2048³): {peaks}\n{_gpu_lines(m.get('gpu'), p)}"
+        f"- measured GEMM peaks (2048³): {peaks}\n{load_warning(doc)}"
+        f"{_gpu_lines(m.get('gpu'), p)}"
         f"- date: {m['date']}\n- versions: {versions}"
     )
+
+
+#: a peak measured at the end this much lower than at the start flags a loaded machine
+PEAK_DROP = 0.20
+
+
+def load_warning(doc: dict[str, Any]) -> str:
+    """The peaks measured again after the rows, and a warning when one fell > 20%."""
+    before, after = doc.get("gemm_peaks") or {}, doc.get("gemm_peaks_after") or {}
+    keys = [k for k in ("fp32_gflops", "int8_gops") if before.get(k) and after.get(k)]
+    if not keys:
+        return ""
+    drops = {k: 1 - after[k] / before[k] for k in keys}
+    line = "- GEMM peaks again at the end: " + ", ".join(f"{k} {after[k]}" for k in keys) + "\n"
+    worst = max(drops, key=drops.get)
+    if drops[worst] > PEAK_DROP:
+        line += (
+            f"- **warning: the {worst.split('_')[0]} peak fell {100 * drops[worst]:.0f}% during "
+            "the run: the machine was loaded by something else, so these numbers are low "
+            "and noisy; rerun on a quiet machine**\n"
+        )
+    return line
 
 
 def _gpu_lines(gpu: dict[str, Any] | None, peaks: dict[str, Any]) -> str:
@@ -193,7 +226,7 @@ def write_report(doc: dict[str, Any], out: Path, plots: list[str]) -> Path:
         "measured at the start of the run (int8 GEMM for INT8 rows, fp16 / bf16 "
         "tensor-core matmul for CUDA rows, else fp32 GEMM).\n"
     )
-    parts += shape_tables(doc["rows"])
+    parts += shape_tables(doc["rows"], doc)
     parts.append(_e2e(doc.get("end_to_end")))
     if doc.get("serving"):
         from biolite.benchmarks.serving import serving_table

@@ -28,6 +28,7 @@ class Results:
         self.e2e: dict[str, Any] | None = None
         self.serving: dict[str, Any] | None = None
         self.interrupted = False
+        self.peaks_after: dict[str, float] | None = None  # measured again after the rows
         self.baseline_model = TEACHER
 
     # ---- collecting ----------------------------------------------------
@@ -135,6 +136,7 @@ class Results:
             "baseline": self.baseline_model,
             "machine": self.machine,
             "gemm_peaks": self.peaks,
+            "gemm_peaks_after": self.peaks_after,
             "config": self.config.model_dump(mode="json"),
             "interrupted": self.interrupted,
             "rows": self.finished_rows(),

@@ -44,6 +44,8 @@ def run_suite(config: BenchConfig, progress: bool = True) -> Results:
                 results.serving = _guarded("biolite.benchmarks.serving", "serving_sweep", config)
         except KeyboardInterrupt:
             results.interrupted = True
+    if config.measure_peaks and not results.interrupted:
+        results.peaks_after = _peaks(config)  # a loaded machine shows as a lower peak
     results.write()
     return results
 

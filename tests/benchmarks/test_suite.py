@@ -214,3 +214,21 @@ def test_word_tags_from_character_spans():
 def test_bench_cli_rejects_an_unknown_runtime(capsys):
     assert main(["bench", "--runtimes", "tensorflow"]) == 2
     assert "ort-int8-dynamic" in capsys.readouterr().err
+
+
+def test_the_f1_column_says_which_split_and_subset_it_was_measured_on(run):
+    config, _ = run
+    assert "| F1 (devel, first 100 sentences) |" in (config.out / "report.md").read_text()
+
+
+def test_the_peaks_are_measured_again_at_the_end_and_a_drop_is_flagged(run):
+    from biolite.benchmarks.report import load_warning
+
+    config, _ = run
+    doc = json.loads((config.out / "results.json").read_text())
+    assert set(doc["gemm_peaks_after"]) >= {"fp32_gflops", "int8_gops"}
+    assert "GEMM peaks again at the end" in (config.out / "report.md").read_text()
+    quiet = {"gemm_peaks": {"fp32_gflops": 100.0}, "gemm_peaks_after": {"fp32_gflops": 85.0}}
+    loaded = {"gemm_peaks": {"fp32_gflops": 100.0}, "gemm_peaks_after": {"fp32_gflops": 70.0}}
+    assert "warning" not in load_warning(quiet)
+    assert "fp32 peak fell 30%" in load_warning(loaded)
