@@ -232,3 +232,15 @@ def test_the_peaks_are_measured_again_at_the_end_and_a_drop_is_flagged(run):
     loaded = {"gemm_peaks": {"fp32_gflops": 100.0}, "gemm_peaks_after": {"fp32_gflops": 70.0}}
     assert "warning" not in load_warning(quiet)
     assert "fp32 peak fell 30%" in load_warning(loaded)
+
+
+def test_served_throughput_above_in_process_comes_with_an_explanation():
+    from biolite.benchmarks.serving import above_in_process_note
+
+    rows = [
+        {"throughput": 14.1, "backend": "inline", "instances": 2, "concurrency": 8},
+        {"throughput": 9.0, "backend": "bls", "instances": 1, "concurrency": 8},
+    ]
+    note = "\n".join(above_in_process_note(rows, ref=10.0))
+    assert "1 row(s) beat the in-process reference (up to 141%" in note
+    assert above_in_process_note(rows[1:], ref=10.0) == []
