@@ -18,7 +18,12 @@ class NerOptions(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    max_length: int = Field(512, ge=8, description="tokens per window, special tokens included")
+    max_length: int | None = Field(
+        None,
+        ge=8,
+        description="tokens per window, special tokens included (default: the length the "
+        "model was fine-tuned with, config.json's biolite_max_length, else 512)",
+    )
     stride: int = Field(128, ge=0, description="overlap between consecutive windows, in tokens")
     aggregation: Aggregation = Field(
         "first", description="how a word's sub-token scores become its label"

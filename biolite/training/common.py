@@ -128,6 +128,8 @@ def fit_and_save(
         started = time.perf_counter()
         model, tokenizer = fit(staging)
         seconds = round(time.perf_counter() - started, 1)
+        # inference windows default to the length the model learned on (NerTask.from_model)
+        model.config.biolite_max_length = config.max_length
         model.save_pretrained(staging, safe_serialization=True)
         tokenizer.save_pretrained(staging)
         result = make_result(seconds, evaluate(staging))

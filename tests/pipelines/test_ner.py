@@ -236,3 +236,17 @@ def test_a_max_length_above_the_models_positions_is_refused_at_load(tiny_ner_dir
 
     with pytest.raises(ConfigError, match="above this model's 512 positions"):
         biolite.pipeline("ner", model=tiny_ner_dir, max_length=1024)
+
+
+def test_windows_default_to_the_length_the_model_was_fine_tuned_with(trained_ner_dir, tiny_ner_dir):
+    import json
+
+    import biolite
+
+    config = json.loads((trained_ner_dir / "config.json").read_text())
+    assert config["biolite_max_length"] == 64  # written by biolite train (--max-length 64)
+    assert biolite.pipeline("ner", model=str(trained_ner_dir)).task.max_length == 64
+    assert (
+        biolite.pipeline("ner", model=str(trained_ner_dir), max_length=256).task.max_length == 256
+    )
+    assert biolite.pipeline("ner", model=str(tiny_ner_dir)).task.max_length == 512  # no record
