@@ -122,7 +122,10 @@ def main(argv: list[str] | None = None) -> int:
     large = write_corpus(args.corpus, args.docs, args.work / f"pubmed-{args.docs}.xml")
     small = write_corpus(args.corpus, args.small, args.work / f"pubmed-{args.small}.xml")
     plan = [("local", small), ("pipeline", large), ("local", large), ("ray:2", large)]
-    rows = []
+    rows: list[dict[str, Any]] = []
+    doc = {"machine": machine_info(threads=2), "model": args.model, "rows": rows,
+           "command": " ".join(sys.argv)}  # fmt: skip
+    args.out.mkdir(parents=True, exist_ok=True)
     for mode, xml in plan:
         out = args.work / f"out-{mode.replace(':', '-')}-{xml.stem}"
         subprocess.run(["rm", "-rf", str(out)], check=True)
@@ -130,10 +133,8 @@ def main(argv: list[str] | None = None) -> int:
         row["input"] = xml.name
         rows.append(row)
         print(json.dumps(row), flush=True)
-    doc = {"machine": machine_info(threads=2), "model": args.model, "rows": rows,
-           "command": " ".join(sys.argv)}  # fmt: skip
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "results.json").write_text(json.dumps(doc, indent=2) + "\n")
+        # after every row, so a run cut short keeps what it measured
+        (args.out / "results.json").write_text(json.dumps(doc, indent=2) + "\n")
     _plot(rows, args.out / "annotate.png")
     return 0
 
