@@ -77,8 +77,17 @@ def _mistakes(model, data, tmp):
             "--input-format",
         ),
         "ray options with the local engine": (
-            ["annotate", "--model", model, "--input", docs, "--output", tmp / "b",
-             "--gpus-per-worker", "1"],
+            [
+                "annotate",
+                "--model",
+                model,
+                "--input",
+                docs,
+                "--output",
+                tmp / "b",
+                "--gpus-per-worker",
+                "1",
+            ],
             "--engine ray",
         ),  # fmt: skip
     }
