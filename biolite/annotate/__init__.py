@@ -94,7 +94,7 @@ def run(config: AnnotateConfig) -> AnnotateSummary:
     _remove_leftovers(config.output)
     todo = [s for s in shards if not manifest.finished(s.key)]
     manifest.save()
-    bar = _progress(config, sum(s.planned for s in todo))
+    bar = _Progress(sum(s.planned for s in todo), config.progress)
     totals: Counter = Counter()
     types: Counter = Counter()
     problems: list[str] = []
@@ -151,10 +151,6 @@ class _Progress:
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
-
-
-def _progress(config: AnnotateConfig, total: int) -> _Progress:
-    return _Progress(total, config.progress)
 
 
 class _CallableModule(types.ModuleType):

@@ -10,10 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from biolite.io import count_documents, detect_format, expand_inputs, get_format
+from biolite.io import READABLE, count_documents, detect_format, expand_inputs, get_format
 from biolite.io.files import plain_suffixes
-
-READABLE = (".xml", ".pubtator", ".txt", ".json", ".jsonl")
 
 
 @dataclass(frozen=True)

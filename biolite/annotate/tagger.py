@@ -19,18 +19,17 @@ def model_label(model: str) -> str:
 class Tagger:
     """NER pipelines (one per model) applied to whole documents."""
 
-    def __init__(self, models: Sequence[str], keep_annotations: bool = False, **options: Any):
-        from biolite.pipelines import pipeline
-
-        self.pipelines = [(model_label(m), pipeline("ner", model=m, **options)) for m in models]
-        self.keep_annotations = keep_annotations
+    def __init__(self, pipelines: Sequence[tuple[str, Any]], keep_annotations: bool = False):
+        """``pipelines``: ``(name recorded with each mention, NER pipeline)`` pairs."""
+        self.pipelines, self.keep_annotations = list(pipelines), keep_annotations
 
     @classmethod
-    def from_pipelines(cls, pipelines: Sequence[tuple[str, Any]]) -> Tagger:
-        """A tagger around pipelines already built (``(name, pipeline)`` pairs)."""
-        tagger = cls.__new__(cls)
-        tagger.pipelines, tagger.keep_annotations = list(pipelines), False
-        return tagger
+    def from_models(cls, models: Sequence[str], keep_annotations: bool = False, **options: Any):
+        """A tagger loading each model with ``biolite.pipeline("ner", **options)``."""
+        from biolite.pipelines import pipeline
+
+        named = [(model_label(m), pipeline("ner", model=m, **options)) for m in models]
+        return cls(named, keep_annotations)
 
     def tag(self, docs: Sequence[Document], progress: bool = False) -> None:
         """Add each model's mentions to ``docs`` (sorted by offset, then type)."""

@@ -64,7 +64,7 @@ def evaluate_documents(
     }
     _check_types(ner, gold, path)
     started = time.perf_counter()
-    Tagger.from_pipelines([("model", ner)]).tag(docs, progress=progress)
+    Tagger([("model", ner)]).tag(docs, progress=progress)
     seconds = time.perf_counter() - started
     pred = {(d.id, a.start, a.end, a.type) for d in docs for a in d.annotations}
     types = sorted({g[3] for g in gold} | {p[3] for p in pred})

@@ -13,10 +13,12 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
+from xml.sax.saxutils import escape as _escape
 
 from biolite._optional import require
 from biolite.io.document import Annotation, Document, Passage, Skipped
 from biolite.io.files import count_patterns, open_binary
+from biolite.io.xml import iter_records
 
 
 def _from_document(doc: Document):
@@ -51,26 +53,8 @@ def _holder(item, doc: Document, a: Annotation):
 def read_xml(path: Path) -> Iterator[Document | Skipped]:
     """Documents of a BioC XML file (``.gz`` too), streamed with ``lxml`` iterparse
     (each document is freed once read; no DTD or external entity is loaded)."""
-    etree = require("lxml.etree", "reading BioC XML")
-    with open_binary(path) as handle:
-        parser = etree.iterparse(
-            handle,
-            events=("end",),
-            tag="document",
-            resolve_entities=False,
-            no_network=True,
-            load_dtd=False,
-            huge_tree=True,
-        )
-        try:
-            for _, elem in parser:
-                yield _xml_document(path, elem)
-                elem.clear(keep_tail=False)
-                while elem.getprevious() is not None:
-                    del elem.getparent()[0]
-        except etree.XMLSyntaxError as exc:
-            problem = f"malformed XML, rest of file unread: {exc.msg}"
-            yield Skipped(str(path), f"line {exc.lineno}", problem)
+    for item in iter_records(path, "document", "reading BioC XML"):
+        yield item if isinstance(item, Skipped) else _xml_document(path, item)
 
 
 def _infons(elem) -> dict[str, str]:
@@ -194,10 +178,6 @@ class JsonWriter:
 
     def close(self) -> None:
         self.handle.write("\n]}\n")
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def count_xml(path: Path) -> int:

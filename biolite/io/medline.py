@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from biolite._optional import require
 from biolite.io.document import Document, Skipped
-from biolite.io.files import count_patterns, open_binary
+from biolite.io.files import count_patterns
+from biolite.io.xml import iter_records
 
 _ONE_LINE = str.maketrans("\r\n\t", "   ")
 _RECORDS = ("PubmedArticle", "PubmedBookArticle", "MedlineCitation", "DeleteCitation")
@@ -23,42 +23,16 @@ _RECORDS = ("PubmedArticle", "PubmedBookArticle", "MedlineCitation", "DeleteCita
 
 def read(path: Path) -> Iterator[Document | Skipped]:
     """Documents of a MEDLINE/PubMed XML file (``.gz`` too), in file order."""
-    etree = require("lxml.etree", "reading MEDLINE XML")
-    with open_binary(path) as handle:
-        parser = etree.iterparse(
-            handle,
-            events=("end",),
-            tag=_RECORDS,
-            resolve_entities=False,
-            no_network=True,
-            load_dtd=False,
-            huge_tree=True,
-        )
-        try:
-            for _, elem in parser:
-                if elem.tag == "MedlineCitation" and _inside_article(elem):
-                    continue
-                yield from _record(path, elem)
-                _release(elem)
-        except etree.XMLSyntaxError as exc:
-            line = exc.lineno or (exc.position[0] if exc.position else 0)
-            yield Skipped(
-                str(path), f"line {line}", f"malformed XML, rest of file unread: {exc.msg}"
-            )
+    for item in iter_records(path, _RECORDS, "reading MEDLINE XML", keep=_inside_article):
+        if isinstance(item, Skipped):
+            yield item
+        else:
+            yield from _record(path, item)
 
 
 def _inside_article(elem) -> bool:
     parent = elem.getparent()
     return parent is not None and parent.tag in ("PubmedArticle",)
-
-
-def _release(elem) -> None:
-    """Free a finished record and the siblings parsed before it."""
-    elem.clear(keep_tail=False)
-    parent = elem.getparent()
-    if parent is not None:
-        while elem.getprevious() is not None:
-            del parent[0]
 
 
 def _record(path: Path, elem) -> Iterator[Document | Skipped]:

@@ -122,6 +122,7 @@ class Writer:
 
     def __init__(self, handle: TextIO, **_: object):
         self.handle, self.count = handle, 0
+        self.pending_after = 0  # blank lines after the last document written
 
     def write(self, doc: Document) -> None:
         before = doc.infons.get(_BLANKS_BEFORE, 0 if self.count == 0 else 1)
