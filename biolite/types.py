@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 
 class Entity(BaseModel):
-    """A named-entity mention; always ``document[start:end] == text``."""
+    """A named-entity mention; always ``document[start:end] == text``.
+
+    ``head`` names the head of a multi-head model that found it (its training
+    corpus, e.g. ``BC5CDR-chem``); it is ``None``, and left out of dumps, for
+    single-head models.
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -17,6 +24,14 @@ class Entity(BaseModel):
     score: float | None = Field(
         None, ge=0.0, le=1.0, description="model confidence; None for given (gold) mentions"
     )
+    head: str | None = Field(None, description="head of a multi-head model that found it")
+
+    @model_serializer(mode="wrap")
+    def _drop_empty_head(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        dumped = handler(self)
+        if dumped.get("head", "") is None:
+            del dumped["head"]
+        return dumped
 
 
 class TypeScores(BaseModel):

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from biolite.cli.options import FORMATTER, add_field
+from biolite.training.ner import NerTrainConfig
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -19,20 +20,27 @@ def register(sub: argparse._SubParsersAction) -> None:
         "ner",
         help="token classification on a CoNLL dataset folder",
         description="Fine-tune for NER with transformers.Trainer. Defaults are the paper's: "
-        "lr 5e-5, batch 16, 5 epochs, cosine schedule, weight decay 0.01.",
+        "lr 5e-5, batch 16, 5 epochs, cosine schedule, weight decay 0.01. Several --data "
+        "folders train one encoder with one head per corpus: the model tags all their "
+        "entity types in one pass.",
         formatter_class=FORMATTER,
     )
     ner.add_argument(
         "--data",
         required=True,
         type=Path,
-        help="dataset folder with train.tsv / devel.tsv / test.tsv (CoNLL)",
+        action="append",
+        help="dataset folder with train.tsv / devel.tsv / test.tsv (CoNLL); repeat for a "
+        "multi-head model (one head per corpus, named after its folder)",
     )
     ner.add_argument(
         "--entity-type",
         default=None,
-        help="type of untyped B/I tags (default: from the dataset folder name)",
+        action="append",
+        help="type of untyped B/I tags (default: from the dataset folder name); with "
+        "several --data, once per --data in the same order",
     )
+    add_field(ner, NerTrainConfig, "sampling_temperature")
     ner.add_argument(
         "--label-all-subtokens",
         action="store_true",
@@ -145,12 +153,23 @@ def run_re(args: argparse.Namespace) -> int:
     return 0
 
 
+def _one_or_list(values: list | None) -> object:
+    """One ``--data``/``--entity-type`` as itself (today's single-head behaviour), several
+    as a list."""
+    return values[0] if values and len(values) == 1 else values
+
+
 def run_ner(args: argparse.Namespace) -> int:
-    from biolite.training.ner import NerTrainConfig, train_ner
+    from biolite.training.ner import train_ner
 
     config = NerTrainConfig(
-        **_shared(args), entity_type=args.entity_type, label_all_subtokens=args.label_all_subtokens
+        **{**_shared(args), "data": _one_or_list(args.data)},
+        entity_type=_one_or_list(args.entity_type),
+        label_all_subtokens=args.label_all_subtokens,
+        sampling_temperature=args.sampling_temperature,
     )
     result = train_ner(config)
     _print_result(result, config.eval_split, f"{result.train_sentences} sentences")
+    for name, scores in (result.eval_per_corpus or {}).items():
+        print(f"  {name:<20} F1 {scores.f1:.4f}  (support {scores.support})")
     return 0

@@ -80,15 +80,35 @@ def check_shared_types(ner: Any, sentences: Sequence[Sentence], data_dir: object
         )
 
 
+def head_for(ner: Any, sentences: Sequence[Sentence], data_dir: object, head: str | None) -> Any:
+    """The pipeline that scores ``data_dir``: ``ner`` itself, or for a multi-head model
+    the head named ``head``, else the head named like the dataset folder, else the one
+    head tagging exactly the dataset's types."""
+    from biolite.tasks.heads import find_head
+
+    if not getattr(ner, "heads", None):
+        if head is not None:
+            raise DataError(f"--head {head}: {ner.model} is a single-head model")
+        return ner
+    gold = {t[2:] for s in sentences for t in s.tags if t != "O"}
+    name = head or Path(str(data_dir)).resolve().name
+    if head is not None and head not in ner.heads:
+        raise DataError(f"--head {head}: the model's heads are {', '.join(ner.heads)}")
+    return ner.for_head(find_head(ner.task.heads, name, gold, str(data_dir)).name)
+
+
 def evaluate_ner(
     ner,
     data_dir: str | Path,
     split: str = "test",
     entity_type: str | None = None,
     progress: bool = False,
+    head: str | None = None,
 ) -> NerEvaluation:
-    """Evaluate pipeline ``ner`` on ``DIR/<split>.tsv``."""
+    """Evaluate pipeline ``ner`` on ``DIR/<split>.tsv`` (one head of a multi-head model:
+    ``head``, or the one matching the dataset, see ``head_for``)."""
     sentences = load_ner_split(data_dir, split, entity_type, getattr(ner, "labels", None))
+    ner = head_for(ner, sentences, data_dir, head)
     check_shared_types(ner, sentences, data_dir)
     started = time.perf_counter()
     overall, per_type, baseline = score_sentences(ner, sentences, progress)
@@ -113,14 +133,16 @@ def read_gold(
     fold: int | None = None,
 ) -> list[Sentence]:
     """Gold sentences of ``DIR/<split>.tsv`` for a model (untyped tags take its type)."""
-    labels = [str(label) for label in config.id2label.values()]
-    sentences = load_ner_split(data_dir, split, entity_type, labels)
+    from biolite.tasks.heads import model_labels
+
+    sentences = load_ner_split(data_dir, split, entity_type, model_labels(config))
     if not sentences:
         raise DataError(f"{data_dir} [{split}]: no sentences to score")
     return sentences
 
 
 def score(ner: Any, gold: Sequence[Sentence]) -> tuple[TypeScores, Baseline]:
-    """Overall entity scores of pipeline ``ner`` on ``gold`` and the trivial baseline."""
+    """Overall entity scores of pipeline ``ner`` (one head) on ``gold`` and the trivial
+    baseline."""
     overall, _, baseline = score_sentences(ner, gold)
     return overall, baseline

@@ -4,12 +4,17 @@
 >>> ner = biolite.pipeline("ner", model="runs/minilm-ncbi")
 >>> ner("BRCA1 mutations cause hereditary breast cancer.")
 [Entity(text='hereditary breast cancer', label='Disease', start=22, end=46, score=0.98)]
+
+A multi-head model (``biolite train ner --data A --data B ...``) returns the
+entities of every head in one call, each with ``head`` naming the corpus head
+that found it; ``for_head(name)`` is the same model restricted to one head.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from biolite.errors import ConfigError
 from biolite.pipelines.base import Pipeline
 from biolite.pipelines.inputs import check_texts
 from biolite.runtimes.batching import run_task
@@ -33,3 +38,14 @@ class NerPipeline(Pipeline):
         encoded = self.task.preprocess_words(sentences)
         logits = run_task(self.task, self.runtime, encoded, self.batching, progress)
         return self.task.postprocess_tags(encoded, logits)
+
+    @property
+    def heads(self) -> list[str]:
+        """Names of the model's heads (one per training corpus); empty for one head."""
+        return [h.name for h in getattr(self.task, "heads", [])]
+
+    def for_head(self, name: str) -> NerPipeline:
+        """This pipeline restricted to one head of a multi-head model (shares the runtime)."""
+        if not self.heads:
+            raise ConfigError(f"{self.model} has a single head; for_head() is for multi-head models")
+        return type(self)(self.task.head(name), self.runtime, self.batching, f"{self.model}#{name}")

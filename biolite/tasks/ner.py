@@ -74,8 +74,16 @@ class NerTask:
 
     name: ClassVar[str] = "ner"
 
-    def __init__(self, tokenizer: Any, id2label: dict[int, str], **options: Any):
-        """``options`` are ``NerOptions`` fields (``max_length``, ``stride``, ``aggregation``)."""
+    def __init__(
+        self,
+        tokenizer: Any,
+        id2label: dict[int, str],
+        columns: tuple[int, int] | None = None,
+        **options: Any,
+    ):
+        """``options`` are ``NerOptions`` fields (``max_length``, ``stride``, ``aggregation``);
+        ``columns`` is the block of logits columns this task's labels are (one head of a
+        multi-head model, ``biolite.tasks.heads``); default: all of them."""
         if not getattr(tokenizer, "is_fast", False):
             raise ConfigError("NER needs a fast (Rust) tokenizer for character offsets")
         aggregation = options.get("aggregation", "first")
@@ -85,6 +93,7 @@ class NerTask:
         self.tokenizer = tokenizer
         self.id2label = {int(k): v for k, v in id2label.items()}
         self.labels = [self.id2label[i] for i in range(len(self.id2label))]
+        self.columns = slice(*(columns or (0, len(self.labels))))
         check_bio_labels(self.labels)
         self.max_length = self.options.max_length or DEFAULT_WINDOW
         self.aggregate = AGGREGATIONS[aggregation]
@@ -100,14 +109,21 @@ class NerTask:
         self.pad_id = tokenizer.pad_token_id
 
     @classmethod
-    def from_model(cls, tokenizer: Any, config: Any, options: NerOptions) -> NerTask:
-        """The task for a model's tokenizer, config (label map) and options. Windows are
+    def from_model(cls, tokenizer: Any, config: Any, options: NerOptions) -> Any:
+        """The task for a model's tokenizer, config (label map) and options: a
+        ``MultiHeadNerTask`` when config.json describes several heads. Windows are
         as long as the model's fine-tuning examples unless ``max_length`` is given: a
         model fine-tuned on 128-token sentences tags whole abstracts best in 128-token
         windows (NCBI-disease test documents: F1 81.6 at 128, 70.6 at 512)."""
+        from biolite.tasks.heads import MultiHeadNerTask, heads_of
+
         length = options.max_length or getattr(config, TRAINED_LENGTH, None) or DEFAULT_WINDOW
         check_max_length(length, config)
-        return cls(tokenizer, config.id2label, **{**options.model_dump(), "max_length": length})
+        settings = {**options.model_dump(), "max_length": length}
+        heads = heads_of(config)
+        if heads is not None:
+            return MultiHeadNerTask(tokenizer, heads, **settings)
+        return cls(tokenizer, config.id2label, **settings)
 
     # ---- preprocessing -------------------------------------------------
     def preprocess(self, texts: Sequence[str]) -> NerEncoded:
@@ -164,7 +180,7 @@ class NerTask:
         return out
 
     def _content(self, logits: np.ndarray, window: Window) -> np.ndarray:
-        return logits[self.prefix : self.prefix + window.end - window.start]
+        return logits[self.prefix : self.prefix + window.end - window.start, self.columns]
 
     def word_scores(self, doc: DocEncoding, probs: np.ndarray) -> dict[int, np.ndarray]:
         """Aggregate sub-token probabilities into one row per word id."""

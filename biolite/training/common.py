@@ -75,8 +75,10 @@ def train(
     config: FineTuneConfig,
     workdir: Path,
     progress: bool,
+    compute_loss: Callable[..., Any] | None = None,
 ) -> Any:
-    """Run ``transformers.Trainer`` and return the trained model."""
+    """Run ``transformers.Trainer`` and return the trained model (``compute_loss``:
+    Trainer's ``compute_loss_func``, instead of the model's own loss)."""
     from transformers import Trainer
 
     scratch = workdir / "_checkpoints"
@@ -85,6 +87,7 @@ def train(
         args=training_arguments(config, scratch, progress),
         train_dataset=features,
         data_collator=collator,
+        compute_loss_func=compute_loss,
     )
     trainer.train()
     shutil.rmtree(scratch, ignore_errors=True)

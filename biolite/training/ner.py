@@ -6,13 +6,18 @@ Defaults follow the paper: lr 5e-5, batch 16, 5 epochs, cosine schedule, weight
 decay 0.01. The output directory is a plain transformers checkpoint (safetensors,
 tokenizer, label map) that ``biolite.pipeline("ner", model=OUT)`` loads, plus
 ``biolite-train.json`` with the configuration and final scores.
+
+Several ``--data`` folders train one shared encoder with one head per corpus
+(``biolite.tasks.heads``, ``biolite.training.heads``): the model tags every
+corpus's types in one pass; each corpus is scored on its own split with its own
+head, and the mean is reported too.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field, model_validator
 
 from biolite.data.conll import Sentence
 from biolite.data.datasets import load_ner_split
@@ -24,8 +29,45 @@ from biolite.types import TypeScores
 class NerTrainConfig(FineTuneConfig):
     """Everything ``biolite train ner`` needs, validated once at the edge."""
 
-    entity_type: str | None = None
+    data: Path | list[Path] = Field(
+        description="dataset folder, or several (one head per corpus, one shared encoder)"
+    )
+    entity_type: str | list[str | None] | None = None
     label_all_subtokens: bool = False
+    sampling_temperature: float = Field(
+        1.0,
+        ge=1.0,
+        description="several corpora: draw corpus c with probability proportional to "
+        "n_c^(1/T); 1 = proportional to size (every sentence once per epoch)",
+    )
+
+    @model_validator(mode="after")
+    def _per_corpus(self) -> NerTrainConfig:
+        n = len(self.corpora)
+        if isinstance(self.entity_type, list) and len(self.entity_type) not in (1, n):
+            raise ValueError(
+                f"{len(self.entity_type)} --entity-type values for {n} --data folders: "
+                "give one per --data, in the same order"
+            )
+        names = [corpus_name(d) for d in self.corpora]
+        if len(set(names)) != len(names):
+            raise ValueError(f"--data folders must have different names (heads): {names}")
+        return self
+
+    @property
+    def corpora(self) -> list[Path]:
+        """The dataset folders, in ``--data`` order."""
+        return list(self.data) if isinstance(self.data, list) else [self.data]
+
+    @property
+    def multi_head(self) -> bool:
+        return isinstance(self.data, list) and len(self.data) > 1
+
+    def entity_type_of(self, i: int) -> str | None:
+        """Type of corpus ``i``'s untyped tags (``--entity-type``, given per corpus)."""
+        if isinstance(self.entity_type, list):
+            return self.entity_type[i if len(self.entity_type) > 1 else 0]
+        return self.entity_type
 
 
 class NerTrainResult(BaseModel):
@@ -35,15 +77,25 @@ class NerTrainResult(BaseModel):
     train_sentences: int
     train_seconds: float
     eval: TypeScores | None = None
+    #: multi-head models: each corpus's score with its own head (``eval`` is their mean)
+    eval_per_corpus: dict[str, TypeScores] | None = None
+    train_sentences_per_corpus: dict[str, int] | None = None
+
+
+def corpus_name(data_dir: Path) -> str:
+    """A corpus's head name: its folder's name."""
+    return Path(data_dir).resolve().name
 
 
 def train_ner(config: NerTrainConfig, progress: bool = True) -> NerTrainResult:
     """Fine-tune ``config.base`` for NER on ``config.data`` and save it to ``config.out``."""
+    if config.multi_head:
+        from biolite.training.heads import train_multi_head
+
+        return train_multi_head(config, progress)
     from biolite.tasks.ner import bio_labels
 
-    train = load_ner_split(config.data, config.train_split, config.entity_type)
-    if config.max_train_examples:
-        train = train[: config.max_train_examples]
+    train = read_train(config, 0)
     labels = bio_labels([t[2:] for s in train for t in s.tags if t != "O"])
     return fit_and_save(
         config,
@@ -56,6 +108,12 @@ def train_ner(config: NerTrainConfig, progress: bool = True) -> NerTrainResult:
             eval=scores,
         ),
     )
+
+
+def read_train(config: NerTrainConfig, i: int) -> list[Sentence]:
+    """Training sentences of corpus ``i`` (the first ``max_train_examples``)."""
+    train = load_ner_split(config.corpora[i], config.train_split, config.entity_type_of(i))
+    return train[: config.max_train_examples] if config.max_train_examples else train
 
 
 def _fit(
@@ -73,14 +131,21 @@ def _fit(
     return train_model(model, features, collator, config, workdir, progress), tokenizer
 
 
-def _evaluate(config: NerTrainConfig, model_dir: Path) -> TypeScores | None:
+def evaluate_corpus(config: NerTrainConfig, model_dir: Path, i: int) -> TypeScores | None:
+    """Corpus ``i``'s eval-split score (its own head for a multi-head model)."""
     if not config.eval_split:
         return None
-    from biolite.evaluation.ner import evaluate_sentences
+    from biolite.evaluation.ner import evaluate_sentences, head_for
     from biolite.pipelines import pipeline
 
     ner = pipeline(
         "ner", model=model_dir, runtime="torch", batch_size=32, max_length=config.max_length
     )
-    sentences = load_ner_split(config.data, config.eval_split, config.entity_type)
-    return evaluate_sentences(ner, sentences)[0]
+    data = config.corpora[i]
+    sentences = load_ner_split(data, config.eval_split, config.entity_type_of(i))
+    head = corpus_name(data) if config.multi_head else None
+    return evaluate_sentences(head_for(ner, sentences, data, head), sentences)[0]
+
+
+def _evaluate(config: NerTrainConfig, model_dir: Path) -> TypeScores | None:
+    return evaluate_corpus(config, model_dir, 0)

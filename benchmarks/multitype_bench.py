@@ -1,0 +1,194 @@
+"""One multi-head NER student vs one single-corpus student per corpus: accuracy per
+corpus (fp32 and INT8), file sizes, and documents/s of one multi-head INT8 pass vs
+the single INT8 models run one after the other, in one run.
+
+    python -m biolite.benchmarks.multitype_bench --base minilm-l6 \\
+        --data ../shared/data/NCBI-disease --data ../shared/data/BC5CDR-chem \\
+        --data ../shared/data/BC2GM --max-train-examples 3000 --epochs 1 \\
+        --work runs/multitype --out benchmarks/results/multitype
+
+Stages (``--stage``; each skips what ``--work`` already holds, so a rerun resumes):
+``train`` runs ``biolite train ner`` once with every ``--data`` (the multi-head
+model) and once per ``--data`` (single-corpus models), same settings; ``export``
+runs ``biolite export --int8`` with the accuracy gate on each corpus's test split
+(fp32 ONNX vs INT8, the multi-head model head by head); ``measure`` times the
+INT8 models on the same abstracts and writes ``results.json``, ``README.md`` and
+``multitype.png`` to ``--out``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+STAGES = ("train", "export", "measure")
+
+
+def _cli(*args: str) -> None:
+    command = [sys.executable, "-m", "biolite", *args]
+    print("$ biolite " + " ".join(args), flush=True)
+    subprocess.run(command, check=True)
+
+
+def _name(data: Path) -> str:
+    return Path(data).resolve().name
+
+
+def models(args: argparse.Namespace) -> dict[str, list[Path]]:
+    """model folder name -> the corpora it is trained on."""
+    out = {"multi-head": list(args.data)}
+    out.update({f"single-{_name(d)}": [d] for d in args.data})
+    return out
+
+
+def train(args: argparse.Namespace) -> None:
+    for name, corpora in models(args).items():
+        out = args.work / "models" / name
+        if out.exists():
+            continue
+        data = [x for d in corpora for x in ("--data", str(d))]
+        _cli(
+            "train", "ner", "--base", args.base, *data, "--out", str(out),
+            "--epochs", str(args.epochs), "--max-train-examples", str(args.max_train_examples),
+            "--max-length", "128", "--eval-split", "none", "--seed", str(args.seed),
+        )  # fmt: skip
+
+
+def export(args: argparse.Namespace) -> None:
+    for name, corpora in models(args).items():
+        out = args.work / "exports" / name
+        if out.exists():
+            continue
+        data = [x for d in corpora for x in ("--eval-data", str(d))]
+        _cli(
+            "export", str(args.work / "models" / name), str(out), "--int8", *data,
+            "--eval-split", "test", "--max-f1-drop", "100",
+        )  # fmt: skip
+
+
+def accuracy(args: argparse.Namespace) -> list[dict[str, Any]]:
+    """Per corpus: test F1 of the single and the multi-head model, fp32 and INT8."""
+    multi = _gates(args.work / "exports" / "multi-head")
+    rows = []
+    for d in args.data:
+        single = _gates(args.work / "exports" / f"single-{_name(d)}")
+        (s,), m = single.values(), multi[_name(d)]
+        rows.append(
+            {
+                "corpus": _name(d),
+                "single_fp32": s["fp32"],
+                "single_int8": s["int8"],
+                "multi_fp32": m["fp32"],
+                "multi_int8": m["int8"],
+                "delta_fp32": round(m["fp32"] - s["fp32"], 2),
+                "delta_int8": round(m["int8"] - s["int8"], 2),
+            }
+        )
+    return rows
+
+
+def _gates(export_dir: Path) -> dict[str, dict[str, Any]]:
+    manifest = json.loads((export_dir / "biolite-export.json").read_text())
+    gates = manifest.get("accuracy_heads") or [manifest["accuracy"]]
+    return {g.get("head") or Path(g["data"]).name: g for g in gates}
+
+
+def sizes(args: argparse.Namespace) -> dict[str, dict[str, int]]:
+    out = {}
+    for name in models(args):
+        model, export_dir = args.work / "models" / name, args.work / "exports" / name
+        out[name] = {
+            "model.safetensors": (model / "model.safetensors").stat().st_size,
+            **{
+                f.name: f.stat().st_size
+                for f in sorted(export_dir.glob("*.onnx"))
+            },
+        }
+    return out
+
+
+def throughput(args: argparse.Namespace) -> dict[str, Any]:
+    """docs/s of the multi-head INT8 model vs the single INT8 models one after the other,
+    same abstracts, alternating ``--rounds`` times (median reported)."""
+    import statistics
+
+    import biolite
+    from biolite.data.corpus import read_corpus
+
+    texts = list(read_corpus(args.corpus))[: args.docs]
+    pipes = {
+        name: biolite.pipeline("ner", model=args.work / "exports" / name, precision="int8")
+        for name in models(args)
+    }
+    singles = [p for name, p in pipes.items() if name != "multi-head"]
+    for pipe in pipes.values():
+        pipe(texts[:16])  # warm-up
+    times: dict[str, list[float]] = {"multi-head": [], "singles": []}
+    entities: dict[str, int] = {}
+    for _ in range(args.rounds):
+        started = time.perf_counter()
+        found = pipes["multi-head"](texts)
+        times["multi-head"].append(time.perf_counter() - started)
+        entities["multi-head"] = sum(len(e) for e in found)
+        started = time.perf_counter()
+        entities["singles"] = sum(len(e) for p in singles for e in p(texts))
+        times["singles"].append(time.perf_counter() - started)
+    rate = {k: len(texts) / statistics.median(v) for k, v in times.items()}
+    return {
+        "documents": len(texts),
+        "rounds": args.rounds,
+        "seconds": times,
+        "docs_per_s": {k: round(v, 2) for k, v in rate.items()},
+        "speedup": round(rate["multi-head"] / rate["singles"], 2),
+        "entities": entities,
+    }
+
+
+def measure(args: argparse.Namespace) -> None:
+    from biolite.benchmarks.machine import machine_info
+
+    results = {
+        "command": " ".join(sys.argv),
+        "settings": {
+            "base": args.base,
+            "epochs": args.epochs,
+            "max_train_examples_per_corpus": args.max_train_examples,
+            "seed": args.seed,
+        },
+        "machine": machine_info(),
+        "accuracy": accuracy(args),
+        "sizes": sizes(args),
+        "throughput": throughput(args),
+    }
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "results.json").write_text(json.dumps(results, indent=2))
+    print(json.dumps({k: results[k] for k in ("accuracy", "throughput")}, indent=2))
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--base", required=True, help="encoder to fine-tune (folder or registry name)")
+    p.add_argument("--data", type=Path, action="append", required=True, help="NER corpus folder")
+    p.add_argument("--max-train-examples", type=int, default=3000, help="per corpus")
+    p.add_argument("--epochs", type=float, default=1.0, help="same for every model")
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--corpus", type=Path, default=Path(
+        "../shared/data/pubmed-abstracts/PubMedAbstract_1MB.txt"), help="abstracts to time")
+    p.add_argument("--docs", type=int, default=300, help="abstracts timed")
+    p.add_argument("--rounds", type=int, default=3, help="alternating timing rounds")
+    p.add_argument("--work", type=Path, default=Path("runs/multitype"), help="models, exports")
+    p.add_argument("--out", type=Path, default=Path("benchmarks/results/multitype"))
+    p.add_argument("--stage", choices=[*STAGES, "all"], default="all")
+    args = p.parse_args(argv)
+    for stage in STAGES if args.stage == "all" else [args.stage]:
+        globals()[stage](args)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

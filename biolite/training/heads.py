@@ -1,0 +1,153 @@
+"""Training one shared encoder with one NER head per corpus.
+
+Each corpus keeps its own BIO labels in its own block of the classifier's columns
+(``biolite.tasks.heads``). A sentence's loss is the cross-entropy over its own
+corpus's columns only (the other columns are masked out of its softmax), so a
+corpus that does not annotate a type never teaches "O" for it.
+
+Sampling: with ``sampling_temperature`` 1 (the default, the paper's single-corpus
+setting applied to the union) the corpora are concatenated and shuffled
+together, so batches draw from all corpora in proportion to their sizes and
+every sentence is seen once per epoch. With T > 1 the epoch (same total size) is
+redrawn once so that corpus c makes up a share proportional to ``n_c ** (1/T)``:
+small corpora are repeated, large ones subsampled (T = 2: square-root smoothing).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from biolite.tasks.heads import Head, global_labels, heads_record, make_heads
+from biolite.training.common import fit_and_save, load_base
+from biolite.training.common import train as train_model
+from biolite.types import TypeScores
+
+#: logit given to other heads' columns: exp(-1e4) is 0 in float32 and fits in fp16
+MASKED = -1e4
+
+
+def head_loss(heads: Sequence[Head]) -> Callable[..., Any]:
+    """``Trainer`` ``compute_loss_func``: per-row cross-entropy over the row's own head.
+
+    Labels are global column ids; a row's head is the block its labelled tokens fall
+    in (a row with no labelled token contributes nothing)."""
+    import torch
+    import torch.nn.functional as F
+
+    width = heads[-1].columns[1]
+    ends = torch.tensor([h.columns[1] for h in heads])
+    allowed = torch.zeros(len(heads) + 1, width, dtype=torch.bool)
+    for i, head in enumerate(heads):
+        allowed[i, slice(*head.columns)] = True
+    allowed[-1] = True  # rows without labels
+
+    def loss(outputs: Any, labels: Any, num_items_in_batch: Any = None) -> Any:
+        logits = (outputs["logits"] if isinstance(outputs, dict) else outputs[0]).float()
+        valid = labels >= 0
+        first = torch.where(valid, labels, torch.full_like(labels, width)).min(dim=1).values
+        row_head = torch.bucketize(first, ends.to(labels.device), right=True)
+        keep = allowed.to(labels.device)[row_head][:, None, :]
+        masked = logits.masked_fill(~keep, MASKED)
+        total = F.cross_entropy(
+            masked.reshape(-1, width), labels.reshape(-1), ignore_index=-100, reduction="sum"
+        )
+        count = num_items_in_batch if num_items_in_batch is not None else valid.sum().clamp(min=1)
+        return total / count
+
+    return loss
+
+
+def mix(groups: Sequence[Sequence[dict]], temperature: float, seed: int) -> list[dict]:
+    """One epoch's examples from several corpora (see the module docstring)."""
+    if temperature == 1.0:
+        return [example for group in groups for example in group]
+    total = sum(len(g) for g in groups)
+    weights = [len(g) ** (1.0 / temperature) for g in groups]
+    rng, out = random.Random(seed), []
+    for group, weight in zip(groups, weights):
+        want = max(1, round(total * weight / sum(weights)))
+        order = list(range(len(group)))
+        rng.shuffle(order)
+        out += [group[order[i % len(group)]] for i in range(want)]
+    return out
+
+
+def train_multi_head(config: Any, progress: bool = True) -> Any:
+    """Fine-tune one encoder with a head per corpus of ``config.corpora``; save it."""
+    from biolite.tasks.ner import bio_labels
+    from biolite.training.ner import NerTrainResult, corpus_name, read_train
+
+    names = [corpus_name(d) for d in config.corpora]
+    train = [read_train(config, i) for i in range(len(names))]
+    heads = make_heads(
+        [
+            (name, bio_labels([t[2:] for s in sents for t in s.tags if t != "O"]))
+            for name, sents in zip(names, train)
+        ]
+    )
+    sizes = {name: config.examples_seen(len(sents)) for name, sents in zip(names, train)}
+    return fit_and_save(
+        config,
+        lambda workdir: _fit(config, heads, train, workdir, progress),
+        lambda model_dir: _evaluate(config, model_dir),
+        lambda seconds, scores: NerTrainResult(
+            out=config.out,
+            train_sentences=sum(sizes.values()),
+            train_sentences_per_corpus=sizes,
+            train_seconds=seconds,
+            eval=mean_scores(scores) if scores else None,
+            eval_per_corpus=scores,
+        ),
+    )
+
+
+def _fit(config: Any, heads: list[Head], train: list[list[Any]], workdir: Path, progress: bool):
+    from transformers import DataCollatorForTokenClassification, set_seed
+
+    from biolite.tasks.heads import HEADS_KEY
+    from biolite.tasks.ner import IGNORE, NerTask
+
+    set_seed(config.seed)
+    model, tokenizer = load_base(
+        config.base, "ner", "AutoModelForTokenClassification", global_labels(heads)
+    )
+    setattr(model.config, HEADS_KEY, heads_record(heads))
+    groups = []
+    for head, sentences in zip(heads, train):
+        task = NerTask(tokenizer, dict(enumerate(head.labels)), max_length=config.max_length)
+        features = [
+            task.align_labels(s.tokens, s.tags, config.label_all_subtokens) for s in sentences
+        ]
+        for f in features:
+            f["labels"] = [y if y == IGNORE else y + head.offset for y in f["labels"]]
+        groups.append(features)
+    features = mix(groups, config.sampling_temperature, config.seed)
+    collator = DataCollatorForTokenClassification(tokenizer)
+    model = train_model(
+        model, features, collator, config, workdir, progress, compute_loss=head_loss(heads)
+    )
+    return model, tokenizer
+
+
+def _evaluate(config: Any, model_dir: Path) -> dict[str, TypeScores] | None:
+    from biolite.training.ner import corpus_name, evaluate_corpus
+
+    if not config.eval_split:
+        return None
+    return {
+        corpus_name(d): evaluate_corpus(config, model_dir, i) for i, d in enumerate(config.corpora)
+    }
+
+
+def mean_scores(scores: dict[str, TypeScores]) -> TypeScores:
+    """The unweighted mean of per-corpus scores (support: their sum)."""
+    n = len(scores)
+    return TypeScores(
+        precision=sum(s.precision for s in scores.values()) / n,
+        recall=sum(s.recall for s in scores.values()) / n,
+        f1=sum(s.f1 for s in scores.values()) / n,
+        support=sum(s.support for s in scores.values()),
+    )
