@@ -104,10 +104,7 @@ def sizes(args: argparse.Namespace) -> dict[str, dict[str, int]]:
         model, export_dir = args.work / "models" / name, args.work / "exports" / name
         out[name] = {
             "model.safetensors": (model / "model.safetensors").stat().st_size,
-            **{
-                f.name: f.stat().st_size
-                for f in sorted(export_dir.glob("*.onnx"))
-            },
+            **{f.name: f.stat().st_size for f in sorted(export_dir.glob("*.onnx"))},
         }
     return out
 
@@ -177,8 +174,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--max-train-examples", type=int, default=3000, help="per corpus")
     p.add_argument("--epochs", type=float, default=1.0, help="same for every model")
     p.add_argument("--seed", type=int, default=42)
-    p.add_argument("--corpus", type=Path, default=Path(
-        "../shared/data/pubmed-abstracts/PubMedAbstract_1MB.txt"), help="abstracts to time")
+    p.add_argument(
+        "--corpus",
+        type=Path,
+        default=Path("../shared/data/pubmed-abstracts/PubMedAbstract_1MB.txt"),
+        help="abstracts to time",
+    )
     p.add_argument("--docs", type=int, default=300, help="abstracts timed")
     p.add_argument("--rounds", type=int, default=3, help="alternating timing rounds")
     p.add_argument("--work", type=Path, default=Path("runs/multitype"), help="models, exports")

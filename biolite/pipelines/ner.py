@@ -47,5 +47,5 @@ class NerPipeline(Pipeline):
     def for_head(self, name: str) -> NerPipeline:
         """This pipeline restricted to one head of a multi-head model (shares the runtime)."""
         if not self.heads:
-            raise ConfigError(f"{self.model} has a single head; for_head() is for multi-head models")
+            raise ConfigError(f"{self.model} has one head; for_head() is for multi-head models")
         return type(self)(self.task.head(name), self.runtime, self.batching, f"{self.model}#{name}")
