@@ -30,7 +30,7 @@ STAGES = ("train", "export", "measure")
 
 
 def _cli(*args: str) -> None:
-    command = [sys.executable, "-m", "biolite", *args]
+    command = [sys.executable, "-m", "biolite.cli.main", *args]
     print("$ biolite " + " ".join(args), flush=True)
     subprocess.run(command, check=True)
 
