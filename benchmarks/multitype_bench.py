@@ -4,7 +4,7 @@ the single INT8 models run one after the other, in one run.
 
     python -m biolite.benchmarks.multitype_bench --base minilm-l6 \\
         --data ../shared/data/NCBI-disease --data ../shared/data/BC5CDR-chem \\
-        --data ../shared/data/BC2GM --max-train-examples 3000 --epochs 1 \\
+        --data ../shared/data/BC2GM --epochs 1 \\
         --work runs/multitype --out benchmarks/results/multitype
 
 Stages (``--stage``; each skips what ``--work`` already holds, so a rerun resumes):
@@ -52,9 +52,10 @@ def train(args: argparse.Namespace) -> None:
         if out.exists():
             continue
         data = [x for d in corpora for x in ("--data", str(d))]
+        limit = ["--max-train-examples", str(args.max_train_examples)]
         _cli(
             "train", "ner", "--base", args.base, *data, "--out", str(out),
-            "--epochs", str(args.epochs), "--max-train-examples", str(args.max_train_examples),
+            "--epochs", str(args.epochs), *(limit if args.max_train_examples else []),
             "--max-length", "128", "--eval-split", "none", "--seed", str(args.seed),
         )  # fmt: skip
 
@@ -171,7 +172,9 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--base", required=True, help="encoder to fine-tune (folder or registry name)")
     p.add_argument("--data", type=Path, action="append", required=True, help="NER corpus folder")
-    p.add_argument("--max-train-examples", type=int, default=3000, help="per corpus")
+    p.add_argument(
+        "--max-train-examples", type=int, default=0, help="per corpus (0: all of train.tsv)"
+    )
     p.add_argument("--epochs", type=float, default=1.0, help="same for every model")
     p.add_argument("--seed", type=int, default=42)
     p.add_argument(

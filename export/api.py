@@ -93,7 +93,7 @@ class _Job:
         steps += [("FP16 conversion", self._fp16)] if spec.fp16 else []
         steps += [("TensorRT engine", self._tensorrt)] if spec.tensorrt else []
         steps += [("validation", self._validate)]
-        steps += [("accuracy gate", self._gate)] if spec.int8 and spec.eval_data else []
+        steps += [("accuracy gate", self._gate)] if spec.int8 and spec.eval_folders else []
         return steps
 
     def run(self, out: Path) -> ExportReport:
@@ -101,7 +101,7 @@ class _Job:
 
         self.fusions: dict[str, int] = {}
         self.checks: list[ArtifactCheck] = []
-        self.gate = None
+        self.gate, self.head_gates = None, None
         steps = self.steps()
         with tqdm(total=len(steps), desc="export", unit="step", disable=not self.progress) as bar:
             for name, step in steps:
@@ -115,6 +115,7 @@ class _Job:
             checks=self.checks,
             fusions=self.fusions,
             gate=self.gate,
+            head_gates=self.head_gates,
             tensorrt=self.tensorrt or None,
         )
         if self.gate is not None and not self.gate.passed:
@@ -181,11 +182,14 @@ class _Job:
         from biolite.export.validate import compare, onnx_logits, torch_logits, validation_inputs
 
         feeds = validation_inputs(self.tokenizer, self.spec.max_length)
+        from biolite.tasks.heads import heads_of
+
         reference = torch_logits(self._source_model(), feeds)
+        heads = {h.name: h.columns for h in heads_of(self.config) or []} or None
         for variant, name in ONNX_FILES.items():
             if (self.stage / name).is_file():
                 candidate = onnx_logits(self.stage / name, feeds)
-                self.checks.append(compare(variant, name, reference, candidate, feeds))
+                self.checks.append(compare(variant, name, reference, candidate, feeds, heads))
                 self.log(self.checks[-1].line())
         if not all(c.passed for c in self.checks):
             raise ExportValidationError(self.checks)
@@ -199,12 +203,18 @@ class _Job:
         return auto.from_pretrained(self.source, use_safetensors=True).eval()
 
     def _gate(self) -> None:
-        from biolite.export.gate import accuracy_gate
+        from biolite.export.gate import accuracy_gates, deciding
 
-        self.gate = accuracy_gate(self.stage, self.spec)
-        g = self.gate
+        gates = accuracy_gates(self.stage, self.spec)
+        self.gate = deciding(gates)
+        self.head_gates = gates if gates[0].head is not None else None
+        for g in gates:
+            self._log_gate(g)
+
+    def _log_gate(self, g: Any) -> None:
+        head = f" [{g.head}]" if g.head else ""
         self.log(
-            f"accuracy gate: fp32 {g.fp32:.2f}  int8 {g.int8:.2f}  drop {g.drop_points:.2f}"
+            f"accuracy gate{head}: fp32 {g.fp32:.2f}  int8 {g.int8:.2f}  drop {g.drop_points:.2f}"
             f" (max {g.max_drop_points:.2f}); trivial baseline {g.baseline} "
             f"{g.baseline_score:.2f}{' (DEGENERATE)' if g.degenerate else ''}"
             f" -> {'pass' if g.passed else 'FAIL'}"
@@ -228,6 +238,7 @@ class _Job:
             "fusions": report.fusions,
             "validation": [c.model_dump() for c in report.checks],
             "accuracy": report.gate.model_dump() if report.gate else None,
+            "accuracy_heads": [g.model_dump() for g in report.head_gates or []] or None,
             "tensorrt_engine": report.tensorrt,
             "tensorrt_ep": ort_tensorrt_settings(self._input_names(), profile),
             "spec": self.spec.model_dump(mode="json"),

@@ -1,4 +1,8 @@
-"""Step 7: the INT8 accuracy gate — task metric of fp32 vs INT8 on an evaluation split."""
+"""Step 7: the INT8 accuracy gate — task metric of fp32 vs INT8 on an evaluation split.
+
+A multi-head NER model is gated head by head: each ``--eval-data`` folder is scored
+with the head trained on it (same folder name, else the one head of its types),
+every head must have one, and every head must pass."""
 
 from __future__ import annotations
 
@@ -11,36 +15,69 @@ from biolite.tasks import get_task, load
 from biolite.types import Baseline
 
 
-def _gold(config: Any, spec: ExportSpec) -> Any:
-    """The evaluation split, read by the task's own evaluation hook."""
+def _gold(config: Any, spec: ExportSpec, folder: Path) -> Any:
+    """The evaluation split of ``folder``, read by the task's own evaluation hook."""
     evaluation = load(get_task(spec.task).evaluation)
     return evaluation.read_gold(
-        config, spec.eval_data, spec.eval_split, entity_type=spec.entity_type, fold=spec.fold
+        config, folder, spec.eval_split, entity_type=spec.entity_type, fold=spec.fold
     )
 
 
-def _score(export_dir: Path, precision: str, spec: ExportSpec, gold: Any) -> tuple[float, Baseline]:
+def _score(
+    export_dir: Path, precision: str, spec: ExportSpec, gold: Any, head: str | None
+) -> tuple[float, Baseline]:
     from biolite.pipelines import pipeline
 
     pipe = pipeline(spec.task, model=export_dir, runtime="onnx", precision=precision, verify=False)
+    if head is not None:
+        pipe = pipe.for_head(head)
     overall, baseline = load(get_task(spec.task).evaluation).score(pipe, gold)
     return overall.f1, baseline
 
 
-def check_eval_data(source: Path, spec: ExportSpec) -> None:
-    """Read and check ``spec.eval_data`` before any export work, so that a bad folder,
-    split, fold or untyped tag fails in seconds instead of at the gate."""
-    if spec.eval_data is None:
-        return
-    if not Path(spec.eval_data).exists():
-        raise DataError(f"evaluation data {spec.eval_data} does not exist")
+def gate_plan(config: Any, spec: ExportSpec) -> list[tuple[str | None, Path, Any]]:
+    """``(head or None, folder, gold)`` per gated evaluation: one for a single-head model,
+    one per head of a multi-head model (each ``--eval-data`` matched to its head)."""
+    from biolite.tasks.heads import find_head, heads_of
+
+    folders = spec.eval_folders
+    for folder in folders:
+        if not Path(folder).exists():
+            raise DataError(f"evaluation data {folder} does not exist")
+    golds = [(folder, _read(config, spec, folder)) for folder in folders]
+    heads = heads_of(config) if spec.task == "ner" else None
+    if heads is None:
+        if len(golds) > 1:
+            raise DataError("several --eval-data folders are for multi-head NER models")
+        return [(None, folder, gold) for folder, gold in golds]
+    plan = []
+    for folder, gold in golds:
+        types = {t[2:] for s in gold for t in s.tags if t != "O"}
+        head = find_head(heads, Path(folder).resolve().name, types, str(folder))
+        plan.append((head.name, Path(folder), gold))
+    missing = [h.name for h in heads if h.name not in {p[0] for p in plan}]
+    if missing:
+        raise DataError(
+            f"the accuracy gate checks every head: no --eval-data for {', '.join(missing)}"
+        )
+    return plan
+
+
+def _read(config: Any, spec: ExportSpec, folder: Path) -> Any:
     try:
-        _gold(_config(source), spec)
+        return _gold(config, spec, folder)
     except FileNotFoundError as exc:
         raise DataError(
             f"evaluation split not found: {exc.filename or exc} "
-            f"(--eval-data {spec.eval_data}, --eval-split {spec.eval_split})"
+            f"(--eval-data {folder}, --eval-split {spec.eval_split})"
         ) from None
+
+
+def check_eval_data(source: Path, spec: ExportSpec) -> None:
+    """Read and check ``spec.eval_data`` before any export work, so that a bad folder,
+    split, fold, untyped tag or a head without data fails in seconds, not at the gate."""
+    if spec.eval_folders:
+        gate_plan(_config(source), spec)
 
 
 def _config(export_dir: Path) -> Any:
@@ -49,17 +86,31 @@ def _config(export_dir: Path) -> Any:
     return AutoConfig.from_pretrained(export_dir)
 
 
-def accuracy_gate(export_dir: Path, spec: ExportSpec) -> AccuracyGate:
-    """Score fp32 and INT8 on ``spec.eval_data`` and compare the drop with the limit."""
-    config = _config(export_dir)
-    gold = _gold(config, spec)
-    (fp32, base32), (int8, base8) = (_score(export_dir, p, spec, gold) for p in ("fp32", "int8"))
+def accuracy_gates(export_dir: Path, spec: ExportSpec) -> list[AccuracyGate]:
+    """One gate per evaluation of ``gate_plan`` (one per head of a multi-head model)."""
+    plan = gate_plan(_config(export_dir), spec)
+    return [accuracy_gate(export_dir, spec, gold, folder, head) for head, folder, gold in plan]
+
+
+def deciding(gates: list[AccuracyGate]) -> AccuracyGate:
+    """The gate that decides: a failed one, else the one with the largest drop."""
+    return min(gates, key=lambda g: (g.passed, -g.drop_points))
+
+
+def accuracy_gate(
+    export_dir: Path, spec: ExportSpec, gold: Any, folder: Path, head: str | None = None
+) -> AccuracyGate:
+    """Score fp32 and INT8 on ``gold`` (read from ``folder``; with ``head``, that head of
+    a multi-head model) and compare the drop with the limit."""
+    scores = [_score(export_dir, p, spec, gold, head) for p in ("fp32", "int8")]
+    (fp32, base32), (int8, base8) = scores
     degenerate = base32.degenerate(fp32) or base8.degenerate(int8)
     fp32, int8 = 100 * fp32, 100 * int8
     drop = fp32 - int8
     return AccuracyGate(
         metric=get_task(spec.task).metric,
-        data=str(spec.eval_data),
+        head=head,
+        data=str(folder),
         split=spec.eval_split,
         fold=getattr(gold, "fold", None),
         fp32=round(fp32, 2),

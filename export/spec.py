@@ -27,7 +27,8 @@ class ExportSpec(BaseModel):
     calibration_samples: int = Field(128, ge=8)
     fp16: bool = False
     tensorrt: bool = False
-    eval_data: Path | None = None
+    #: dataset folder(s) for the gate; a multi-head model takes one per head
+    eval_data: Path | list[Path] | None = None
     eval_split: str = "test"
     entity_type: str | None = None  # untyped eval tags (default: the model's one type)
     fold: int | None = Field(None, ge=1)  # RE eval fold (default: the fold trained on)
@@ -46,6 +47,13 @@ class ExportSpec(BaseModel):
             )
         return self
 
+    @property
+    def eval_folders(self) -> list[Path]:
+        """The gate's dataset folders (none, one, or one per head)."""
+        if self.eval_data is None:
+            return []
+        return list(self.eval_data) if isinstance(self.eval_data, list) else [self.eval_data]
+
 
 class ArtifactCheck(BaseModel):
     """Validation of one artefact against the source model on the same inputs."""
@@ -56,6 +64,8 @@ class ArtifactCheck(BaseModel):
     argmax_agreement: float
     tolerance: float
     min_agreement: float
+    #: multi-head models: argmax agreement of each head (``argmax_agreement``: the worst)
+    head_agreement: dict[str, float] | None = None
     passed: bool
 
     def line(self) -> str:
@@ -72,6 +82,7 @@ class AccuracyGate(BaseModel):
     """Task metric of fp32 and INT8 on the evaluation split, and the verdict."""
 
     metric: str
+    head: str | None = None  # the head scored, for a multi-head model
     data: str
     split: str
     fold: int | None = None
@@ -94,6 +105,7 @@ class ExportReport(BaseModel):
     files: dict[str, int]
     checks: list[ArtifactCheck]
     fusions: dict[str, int] = {}
-    gate: AccuracyGate | None = None
+    gate: AccuracyGate | None = None  # multi-head: the deciding head (failed, else largest drop)
+    head_gates: list[AccuracyGate] | None = None  # multi-head: every head's gate
     tensorrt: dict | None = None
     seconds: float = 0.0

@@ -75,19 +75,25 @@ def compare(
     reference: list[np.ndarray],
     candidate: list[np.ndarray],
     feeds: list[dict[str, np.ndarray]],
+    heads: dict[str, tuple[int, int]] | None = None,
 ) -> ArtifactCheck:
-    """Max |difference| and argmax agreement over real positions, against tolerances."""
-    diffs, scale, agree, total = [], 0.0, 0, 0
+    """Max |difference| and argmax agreement over real positions, against tolerances.
+    With ``heads`` (name -> logits columns of a multi-head model) the argmax is taken
+    per head and the agreement is the worst head's (each head checked on its own)."""
+    blocks = {name: slice(*cols) for name, cols in (heads or {"": (0, None)}).items()}
+    diffs, scale, agree, total = [], 0.0, dict.fromkeys(blocks, 0), 0
     for ref, cand, feed in zip(reference, candidate, feeds):
         mask = feed["attention_mask"].astype(bool) if ref.ndim == 3 else slice(None)
         ref, cand = ref[mask], cand[mask]
         diffs.append(float(np.abs(ref - cand.astype(np.float32)).max()))
         scale = max(scale, float(np.abs(ref).max()))
-        agree += int((ref.argmax(-1) == cand.argmax(-1)).sum())
+        for name, cols in blocks.items():
+            agree[name] += int((ref[:, cols].argmax(-1) == cand[:, cols].argmax(-1)).sum())
         total += ref.shape[0]
     absolute, relative, min_agreement = TOLERANCES[variant]
     tolerance = absolute + relative * scale
-    diff, agreement = max(diffs), agree / total
+    per_head = {name: n / total for name, n in agree.items()}
+    diff, agreement = max(diffs), min(per_head.values())
     return ArtifactCheck(
         variant=variant,
         file=file,
@@ -95,5 +101,6 @@ def compare(
         argmax_agreement=agreement,
         tolerance=tolerance,
         min_agreement=min_agreement,
+        head_agreement=per_head if heads else None,
         passed=diff <= tolerance and agreement >= min_agreement,
     )

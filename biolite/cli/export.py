@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from biolite.cli.options import FORMATTER
+from biolite.cli.options import FORMATTER, one_or_list
 
 
 def _default(field: str):
@@ -113,7 +113,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--eval-data",
         type=Path,
         default=None,
-        help="dataset folder for the INT8 accuracy gate (fp32 vs INT8 task metric)",
+        action="append",
+        help="dataset folder for the INT8 accuracy gate (fp32 vs INT8 task metric); a "
+        "multi-head model takes one per head (repeat the option)",
     )
     p.add_argument(
         "--eval-split", default=_default("eval_split"), help="split used by the accuracy gate"
@@ -147,7 +149,7 @@ def run(args: argparse.Namespace) -> int:
         calibration_samples=args.calibration_samples,
         fp16=args.fp16,
         tensorrt=args.tensorrt,
-        eval_data=args.eval_data,
+        eval_data=one_or_list(args.eval_data),
         eval_split=args.eval_split,
         max_f1_drop=args.max_f1_drop,
         max_length=args.max_length,

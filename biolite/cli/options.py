@@ -36,6 +36,12 @@ class DefaultsOnce(argparse.ArgumentDefaultsHelpFormatter):
 FORMATTER = DefaultsOnce
 
 
+def one_or_list(values: list | None) -> Any:
+    """A repeatable option's values: one as itself (the single-value behaviour), several
+    as a list, none as ``None``."""
+    return values[0] if values and len(values) == 1 else values
+
+
 def add_field(
     parser: argparse.ArgumentParser, model: type[BaseModel], field: str, **kwargs: Any
 ) -> None:

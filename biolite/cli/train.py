@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from biolite.cli.options import FORMATTER, add_field
+from biolite.cli.options import FORMATTER, add_field, one_or_list
 from biolite.training.ner import NerTrainConfig
 
 
@@ -153,18 +153,12 @@ def run_re(args: argparse.Namespace) -> int:
     return 0
 
 
-def _one_or_list(values: list | None) -> object:
-    """One ``--data``/``--entity-type`` as itself (today's single-head behaviour), several
-    as a list."""
-    return values[0] if values and len(values) == 1 else values
-
-
 def run_ner(args: argparse.Namespace) -> int:
     from biolite.training.ner import train_ner
 
     config = NerTrainConfig(
-        **{**_shared(args), "data": _one_or_list(args.data)},
-        entity_type=_one_or_list(args.entity_type),
+        **{**_shared(args), "data": one_or_list(args.data)},
+        entity_type=one_or_list(args.entity_type),
         label_all_subtokens=args.label_all_subtokens,
         sampling_temperature=args.sampling_temperature,
     )
