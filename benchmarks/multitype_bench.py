@@ -26,8 +26,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-STAGES = ("train", "export", "measure")
-
 
 def _cli(*args: str) -> None:
     command = [sys.executable, "-m", "biolite.cli.main", *args]
@@ -148,6 +146,8 @@ def throughput(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def measure(args: argparse.Namespace) -> None:
+    import os
+
     from biolite.benchmarks.machine import machine_info
 
     results = {
@@ -158,14 +158,127 @@ def measure(args: argparse.Namespace) -> None:
             "max_train_examples_per_corpus": args.max_train_examples,
             "seed": args.seed,
         },
-        "machine": machine_info(),
+        "machine": machine_info(os.cpu_count() or 1),
         "accuracy": accuracy(args),
         "sizes": sizes(args),
         "throughput": throughput(args),
     }
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "results.json").write_text(json.dumps(results, indent=2))
+    (args.out / "README.md").write_text(report(results))
+    plot(results, args.out / "multitype.png")
     print(json.dumps({k: results[k] for k in ("accuracy", "throughput")}, indent=2))
+
+
+def report(results: dict[str, Any]) -> str:
+    """The Markdown report: accuracy table, targets, sizes, throughput."""
+    acc, speed, sizes = results["accuracy"], results["throughput"], results["sizes"]
+    rows = "\n".join(
+        f"| {r['corpus']} | {r['single_fp32']:.2f} | {r['multi_fp32']:.2f} | "
+        f"{r['delta_fp32']:+.2f} | {r['single_int8']:.2f} | {r['multi_int8']:.2f} | "
+        f"{r['delta_int8']:+.2f} |"
+        for r in acc
+    )
+    worst = min(min(r["delta_fp32"], r["delta_int8"]) for r in acc)
+    met = "met" if worst >= -1.0 else "NOT met"
+    size_rows = "\n".join(
+        f"| {name} | {f['model.safetensors'] / 1e6:.1f} | {f.get('model.onnx', 0) / 1e6:.1f} "
+        f"| {f.get('model.int8.onnx', 0) / 1e6:.1f} |"
+        for name, f in sizes.items()
+    )
+    singles = [name for name in sizes if name != "multi-head"]
+    single_int8 = sum(sizes[name].get("model.int8.onnx", 0) for name in singles) / 1e6
+    rate, found = speed["docs_per_s"], speed["entities"]
+    speed_met = "met" if speed["speedup"] >= 2.5 else "NOT met"
+    settings = results["settings"]
+    limit = settings["max_train_examples_per_corpus"] or "all"
+    return f"""# All entity types in one encoder pass: multi-head vs single-corpus students
+
+Machine: {results["machine"]["cpu"]}, {results["machine"]["cores"]} cores;
+{results["machine"]["date"]}; one run.
+
+```bash
+{results["command"]}
+```
+
+Every model: base `{Path(settings["base"]).name}`, {settings["epochs"]} epoch(s)
+(fewer than the paper's 5, the same for every model, for a 2-core machine),
+training sentences per corpus: {limit}, seed {settings["seed"]}, the paper's other
+settings (lr 5e-5, batch 16, cosine, weight decay 0.01, 128-token examples). The
+multi-head model is one run over all corpora together (proportional sampling);
+each single model is one run on its own corpus. F1: entity-level strict IOB2
+(seqeval) on each corpus's whole **test** split, from `biolite export --int8`'s
+accuracy gate (fp32 = the ONNX fp32 graph, INT8 = dynamic per-token INT8), the
+multi-head model scored head by head.
+
+| corpus | single fp32 | multi-head fp32 | Δ | single INT8 | multi-head INT8 | Δ |
+|---|---|---|---|---|---|---|
+{rows}
+
+**Target: multi-head loses ≤ 1.0 F1 point per corpus — {met}** (worst Δ
+{worst:+.2f} points).
+
+## Sizes (MB)
+
+| model | model.safetensors | model.onnx (fp32) | model.int8.onnx |
+|---|---|---|---|
+{size_rows}
+
+One multi-head INT8 file ({sizes["multi-head"].get("model.int8.onnx", 0) / 1e6:.1f} MB)
+replaces {len(singles)} single INT8 files ({single_int8:.1f} MB together).
+
+## Throughput (same run, same {speed["documents"]} real abstracts, onnxruntime INT8, CPU)
+
+| what | documents/s (median of {speed["rounds"]} alternating rounds) | entities |
+|---|---|---|
+| one multi-head pass (all types) | **{rate["multi-head"]:.2f}** | {found["multi-head"]} |
+| {len(singles)} single models in turn | **{rate["singles"]:.2f}** | {found["singles"]} |
+
+**Target ≥ 2.5× — {speed_met}: {speed["speedup"]:.2f}×.** Raw seconds per round are in
+`results.json`.
+
+![F1 per corpus and throughput](multitype.png)
+"""
+
+
+def plot(results: dict[str, Any], path: Path) -> None:
+    """F1 per corpus (single vs multi-head, fp32 and INT8) beside documents/s."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    acc, rate = results["accuracy"], results["throughput"]["docs_per_s"]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4), width_ratios=[3, 1])
+    width = 0.2
+    series = [
+        ("single fp32", "single_fp32", "#9ecae1"),
+        ("multi-head fp32", "multi_fp32", "#3182bd"),
+        ("single INT8", "single_int8", "#fdae6b"),
+        ("multi-head INT8", "multi_int8", "#e6550d"),
+    ]
+    for i, (label, key, color) in enumerate(series):
+        xs = [j + (i - 1.5) * width for j in range(len(acc))]
+        left.bar(xs, [r[key] for r in acc], width, label=label, color=color)
+    left.set_xticks(range(len(acc)), [r["corpus"] for r in acc])
+    left.set_ylabel("test F1 (strict entity)")
+    left.set_ylim(0, 100)
+    left.legend(loc="lower right", fontsize=8)
+    left.set_title("accuracy per corpus")
+    right.bar(
+        ["multi-head\n(1 pass)", "singles\n(one after another)"],
+        [rate["multi-head"], rate["singles"]],
+        color=["#3182bd", "#9ecae1"],
+    )
+    right.set_ylabel("documents/s (INT8, CPU)")
+    right.set_title(f"{results['throughput']['speedup']:.2f}x")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+#: stage name -> what it does, in order
+STAGES = {"train": train, "export": export, "measure": measure}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -190,7 +303,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--stage", choices=[*STAGES, "all"], default="all")
     args = p.parse_args(argv)
     for stage in STAGES if args.stage == "all" else [args.stage]:
-        globals()[stage](args)
+        STAGES[stage](args)
     return 0
 
 

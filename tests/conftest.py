@@ -191,3 +191,71 @@ def ner_export(trained_ner_dir, tmp_path_factory):
 
     out = tmp_path_factory.mktemp("serving-export") / "ner"
     return export(trained_ner_dir, out, ExportSpec(int8=True, optimize=False), progress=False).out
+
+
+#: the corpora of the multi-head fixtures, in head order
+MULTI_CORPORA = ("NCBI-disease", "BC5CDR-chem", "BC2GM")
+
+
+def train_multi_head(tokenizer_dir: Path, data_dir: Path, out: Path, corpora, examples: int):
+    """A tiny encoder fine-tuned for a few seconds with one head per corpus."""
+    from biolite.training.ner import NerTrainConfig, train_ner
+
+    base = build_tiny_bert(tokenizer_dir, out.parent / "base", head="base", hidden=64)
+    config = NerTrainConfig(
+        base=str(base),
+        data=[data_dir / name for name in corpora],
+        out=out,
+        max_train_examples=examples,
+        epochs=4,
+        learning_rate=1e-3,
+        max_length=64,
+        eval_split=None,
+    )
+    train_ner(config, progress=False)
+    return out
+
+
+@pytest.fixture(scope="session")
+def multi_head_dir(tokenizer_dir, data_dir, tmp_path_factory) -> Path:
+    """Tiny three-head model (NCBI-disease, BC5CDR-chem, BC2GM slices)."""
+    out = tmp_path_factory.mktemp("multi-head") / "model"
+    return train_multi_head(tokenizer_dir, data_dir, out, MULTI_CORPORA, 700)
+
+
+def head_lines(path: Path, sentences: int) -> str:
+    """The first ``sentences`` sentences of a CoNLL file, as its own lines."""
+    kept, count = [], 0
+    for line in path.read_text(encoding="utf-8").splitlines(keepends=True):
+        kept.append(line)
+        count += not line.strip()
+        if count == sentences:
+            break
+    return "".join(kept)
+
+
+@pytest.fixture(scope="session")
+def multi_eval_dir(data_dir, tmp_path_factory) -> Path:
+    """Each multi-head corpus's folder (same name) with its first 300 devel sentences:
+    quick accuracy gates on real data."""
+    root = tmp_path_factory.mktemp("multi-eval")
+    for name in MULTI_CORPORA:
+        (root / name).mkdir()
+        (root / name / "devel.tsv").write_text(head_lines(data_dir / name / "devel.tsv", 300))
+    return root
+
+
+@pytest.fixture(scope="session")
+def multi_head_export(multi_head_dir, multi_eval_dir, tmp_path_factory):
+    """INT8 export of ``multi_head_dir`` with every head gated on its own corpus."""
+    from biolite.export import ExportSpec, export
+
+    out = tmp_path_factory.mktemp("multi-head-export") / "tag-all"
+    spec = ExportSpec(
+        int8=True,
+        optimize=False,
+        eval_data=[multi_eval_dir / name for name in MULTI_CORPORA],
+        eval_split="devel",
+        max_f1_drop=100,  # seconds-trained model: the gate is tested for tripping on its own
+    )
+    return export(multi_head_dir, out, spec, progress=False)

@@ -1,5 +1,6 @@
 """Tag documents with one or several NER models: each passage through each model,
-mentions shifted to document offsets, types merged per document."""
+mentions shifted to document offsets, types merged per document. A multi-head
+model's mentions record ``MODEL/HEAD`` as the model that found them."""
 
 from __future__ import annotations
 
@@ -48,7 +49,7 @@ class Tagger:
                         e.text,
                         e.label,
                         score=e.score,
-                        model=name,
+                        model=f"{name}/{e.head}" if e.head else name,
                     )
                     for e in entities
                 ]

@@ -44,6 +44,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="type of untyped B/I tags (default: the model's entity type when its labels "
         "have exactly one, else from the dataset folder name)",
     )
+    ner.add_argument(
+        "--head",
+        default=None,
+        help="multi-head models: the head to score (default for a dataset folder: the head "
+        "named like the folder, else the one head of its types; for a file: all heads)",
+    )
     ner.add_argument("--json", action="store_true", help="print the result as JSON")
     add_model_options(ner)
     ner.set_defaults(func=run_ner)
@@ -117,8 +123,10 @@ def _table(rows) -> None:
 def run_documents(args: argparse.Namespace) -> int:
     from biolite.evaluation.documents import evaluate_documents, parse_type_map
 
+    ner = build_pipeline(args)
+    ner = ner.for_head(args.head) if args.head else ner
     result = evaluate_documents(
-        build_pipeline(args), args.data, parse_type_map(args.type_map), progress=not args.json
+        ner, args.data, parse_type_map(args.type_map), progress=not args.json
     )
     if args.json:
         print(result.model_dump_json(indent=2))
@@ -142,7 +150,12 @@ def run_ner(args: argparse.Namespace) -> int:
         raise ConfigError("--type-map applies to a file of documents (--data FILE.PubTator)")
 
     result = evaluate_ner(
-        build_pipeline(args), args.data, args.split, args.entity_type, progress=not args.json
+        build_pipeline(args),
+        args.data,
+        args.split,
+        args.entity_type,
+        progress=not args.json,
+        head=args.head,
     )
     if args.json:
         print(result.model_dump_json(indent=2))

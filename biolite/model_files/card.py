@@ -44,30 +44,37 @@ def _scalar(value: Any) -> str:
     return f'"{text}"'
 
 
-def _metadata(task: str, base: str, data: str, split: str | None, f1: float | None) -> str:
+def _metadata(task: str, base: str, scores: dict[str, float | None], split: str | None) -> str:
+    """YAML front matter; ``scores``: dataset folder -> F1 (0-1) or None, per corpus."""
     info = get_task(task)
     meta: dict[str, Any] = {
         "library_name": "biolite",
         "pipeline_tag": info.optimum_task,
         "base_model": base,
         "tags": ["biolite", "biomedical", info.optimum_task],
-        "datasets": [Path(data).name],
+        "datasets": [Path(data).name for data in scores],
         "metrics": ["f1"],
     }
-    if f1 is not None and split:
+    scored = {data: f1 for data, f1 in scores.items() if f1 is not None}
+    if scored and split:
         meta["model-index"] = [
             {
-                "name": Path(data).name,
+                "name": "-".join(Path(data).name for data in scores),
                 "results": [
                     {
                         "task": {"type": info.optimum_task},
                         "dataset": {"name": Path(data).name, "type": data, "split": split},
                         "metrics": [{"type": "f1", "value": round(100 * f1, 2)}],
                     }
+                    for data, f1 in scored.items()
                 ],
             }
         ]
     return "---\n" + "\n".join(_yaml(meta)) + "\n---\n"
+
+
+def _folders(data: Any) -> list[str]:
+    return [str(d) for d in data] if isinstance(data, list) else [str(data)]
 
 
 def _usage(task: str, folder: str) -> str:
@@ -76,6 +83,13 @@ def _usage(task: str, folder: str) -> str:
         "```python\nimport biolite\n\n"
         f'{task} = biolite.pipeline("{task}", model="{folder}")\n{task}{call}\n```\n'
     )
+
+
+_HEADS = (
+    " One shared encoder with one head per corpus: a call returns the entities of "
+    "every head, each with `head` naming its corpus; spans of different heads may "
+    "overlap (a chemical inside a disease name), and all are returned."
+)
 
 
 def training_card(task: str, config: dict[str, Any], result: dict[str, Any], version: str) -> str:
@@ -88,18 +102,27 @@ def training_card(task: str, config: dict[str, Any], result: dict[str, Any], ver
         if k in config
     }
     rows = "\n".join(f"| {k} | {v} |" for k, v in settings.items())
+    folders = _folders(config["data"])
+    per_corpus = result.get("eval_per_corpus") or (
+        {Path(folders[0]).name: scores} if scores else {}
+    )
     evaluation = (
-        f"{get_task(task).metric} on `{config['data']}` [{split}]: "
-        f"precision {100 * scores['precision']:.2f}, recall {100 * scores['recall']:.2f}, "
-        f"**F1 {100 * scores['f1']:.2f}** (support {scores['support']})."
-        if scores and split
+        "\n".join(
+            f"- {get_task(task).metric} on `{data}` [{split}]: precision "
+            f"{100 * s['precision']:.2f}, recall {100 * s['recall']:.2f}, "
+            f"**F1 {100 * s['f1']:.2f}** (support {s['support']})."
+            for data, s in zip(folders, per_corpus.values())
+        )
+        if per_corpus and split
         else "Not evaluated after training (`--eval-split none`)."
     )
+    f1s = {data: (s or {}).get("f1") for data, s in zip(folders, per_corpus.values())}
     return (
-        _metadata(task, config["base"], str(config["data"]), split, scores.get("f1"))
+        _metadata(task, config["base"], f1s or dict.fromkeys(folders), split)
         + f"\n# {get_task(task).title} model fine-tuned with biolite\n\n"
-        f"Fine-tuned from `{config['base']}` on `{config['data']}` "
-        f"(split `{config.get('train_split', 'train')}`) with biolite {version}.\n\n"
+        f"Fine-tuned from `{config['base']}` on {', '.join(f'`{d}`' for d in folders)} "
+        f"(split `{config.get('train_split', 'train')}`) with biolite {version}."
+        f"{_HEADS if len(folders) > 1 else ''}\n\n"
         f"## Evaluation\n\n{evaluation}\n\n"
         f"## Training settings\n\n| setting | value |\n|---|---|\n{rows}\n\n"
         f"## Intended use and limits\n\n{_LIMITS}\n\n## How to use\n\n"
@@ -110,19 +133,25 @@ def training_card(task: str, config: dict[str, Any], result: dict[str, Any], ver
 def export_card(manifest: dict[str, Any], version: str) -> str:
     """The card of an export folder (``biolite export``)."""
     task, gate = manifest["task"], manifest.get("accuracy") or {}
+    gates = manifest.get("accuracy_heads") or ([gate] if gate else [])
     files = ", ".join(
         f"`{row['file']}` ({row['variant']})" for row in manifest.get("validation", [])
     )
     accuracy = (
-        f"{gate['metric']} on `{gate['data']}` [{gate['split']}]: fp32 {gate['fp32']:.2f}, "
-        f"INT8 {gate['int8']:.2f} (drop {gate['drop_points']:.2f} points, limit "
-        f"{gate['max_drop_points']:.2f}; trivial baseline {gate['baseline_score']:.2f})."
-        if gate
+        "\n".join(
+            f"- {g['metric']}{f' (head `{h}`)' if (h := g.get('head')) else ''} on "
+            f"`{g['data']}` [{g['split']}]: fp32 {g['fp32']:.2f}, INT8 {g['int8']:.2f} "
+            f"(drop {g['drop_points']:.2f} points, limit {g['max_drop_points']:.2f}; "
+            f"trivial baseline {g['baseline_score']:.2f})."
+            for g in gates
+        )
+        if gates
         else "No accuracy gate was run (no `--eval-data`)."
     )
     source = manifest["source"]["model"]
+    datasets = {g["data"]: None for g in gates} or {"unknown": None}
     return (
-        _metadata(task, source, str(gate.get("data", "unknown")), gate.get("split"), None)
+        _metadata(task, source, datasets, gate.get("split"))
         + f"\n# {get_task(task).title} model exported with biolite\n\n"
         f"ONNX export of `{source}` by biolite {version}: {files}. Every file's "
         "outputs were checked against the source model, and every file's sha256 is in "

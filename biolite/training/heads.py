@@ -104,17 +104,24 @@ def train_multi_head(config: Any, progress: bool = True) -> Any:
     )
 
 
+def new_multi_head_model(base: str, heads: Sequence[Head]) -> tuple[Any, Any]:
+    """(model with fresh ``heads`` as column blocks of one classifier, tokenizer)."""
+    from biolite.tasks.heads import HEADS_KEY
+
+    model, tokenizer = load_base(
+        base, "ner", "AutoModelForTokenClassification", global_labels(heads)
+    )
+    setattr(model.config, HEADS_KEY, heads_record(heads))
+    return model, tokenizer
+
+
 def _fit(config: Any, heads: list[Head], train: list[list[Any]], workdir: Path, progress: bool):
     from transformers import DataCollatorForTokenClassification, set_seed
 
-    from biolite.tasks.heads import HEADS_KEY
     from biolite.tasks.ner import IGNORE, NerTask
 
     set_seed(config.seed)
-    model, tokenizer = load_base(
-        config.base, "ner", "AutoModelForTokenClassification", global_labels(heads)
-    )
-    setattr(model.config, HEADS_KEY, heads_record(heads))
+    model, tokenizer = new_multi_head_model(config.base, heads)
     groups = []
     for head, sentences in zip(heads, train):
         task = NerTask(tokenizer, dict(enumerate(head.labels)), max_length=config.max_length)

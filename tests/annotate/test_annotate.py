@@ -220,3 +220,19 @@ def test_a_large_file_is_cut_into_shards_that_together_hold_it_once(ner_export, 
     ids = [d.id for p in parts for d in read_documents(p) if isinstance(d, Document)]
     gold = [d.id for d in read_documents(corpus / "NCBItestset_corpus.txt")]
     assert ids == gold and summary.documents == 100
+
+
+def test_a_multi_head_model_tags_every_type_in_one_pass(multi_head_export, corpus, tmp_path):
+    summary = biolite.annotate(
+        str(multi_head_export.out),
+        [str(corpus / "NCBItestset_corpus.txt")],
+        str(tmp_path / "out"),
+        format="jsonl",
+        progress=False,
+    )
+    assert set(summary.entities_by_type) == {"Chemical", "Disease", "Gene"}
+    types = {"NCBI-disease": "Disease", "BC5CDR-chem": "Chemical", "BC2GM": "Gene"}
+    lines = (tmp_path / "out" / "NCBItestset_corpus.jsonl").read_text().splitlines()
+    found = [e for line in lines for e in json.loads(line)["entities"]]
+    assert {e["model"] for e in found} == {f"tag-all/{head}" for head in types}
+    assert all(types[e["model"].split("/")[1]] == e["label"] for e in found)
