@@ -236,12 +236,14 @@ def head_lines(path: Path, sentences: int) -> str:
 
 @pytest.fixture(scope="session")
 def multi_eval_dir(data_dir, tmp_path_factory) -> Path:
-    """Each multi-head corpus's folder (same name) with its first 300 devel sentences:
-    quick accuracy gates on real data."""
+    """Each multi-head corpus's folder (same name) with the first 300 sentences of its
+    train and devel splits: quick runs and accuracy gates on real data."""
     root = tmp_path_factory.mktemp("multi-eval")
     for name in MULTI_CORPORA:
         (root / name).mkdir()
-        (root / name / "devel.tsv").write_text(head_lines(data_dir / name / "devel.tsv", 300))
+        for split in ("train", "devel"):
+            text = head_lines(data_dir / name / f"{split}.tsv", 300)
+            (root / name / f"{split}.tsv").write_text(text)
     return root
 
 

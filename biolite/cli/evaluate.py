@@ -121,9 +121,12 @@ def _table(rows) -> None:
 
 
 def run_documents(args: argparse.Namespace) -> int:
+    from biolite.errors import ConfigError
     from biolite.evaluation.documents import evaluate_documents, parse_type_map
 
     ner = build_pipeline(args)
+    if args.head and not hasattr(ner, "for_head"):
+        raise ConfigError("--head needs an in-process model (--runtime torch or onnx)")
     ner = ner.for_head(args.head) if args.head else ner
     result = evaluate_documents(
         ner, args.data, parse_type_map(args.type_map), progress=not args.json

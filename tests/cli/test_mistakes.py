@@ -90,6 +90,20 @@ def _mistakes(model, data, tmp):
             ],
             "--engine ray",
         ),  # fmt: skip
+        "two entity types for three corpora": (
+            ["train", "ner", "--base", model, "--out", tmp / "t"]
+            + [
+                x
+                for name in ("NCBI-disease", "BC5CDR-chem", "BC2GM")
+                for x in ("--data", data / name)
+            ]
+            + ["--entity-type", "Disease", "--entity-type", "Chemical"],
+            "one per --data",
+        ),
+        "a head of a single-head model": (
+            ["evaluate", "ner", "--model", model, "--data", data / "NCBI-disease", "--head", "x"],
+            "single-head",
+        ),
     }
 
 
@@ -114,6 +128,8 @@ NAMES = [
     "annotate into a folder of other files",
     "annotate an unknown file type",
     "ray options with the local engine",
+    "two entity types for three corpora",
+    "a head of a single-head model",
 ]
 
 

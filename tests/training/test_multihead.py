@@ -174,3 +174,22 @@ def test_entity_types_are_given_once_per_data_folder(data_dir, tmp_path):
         NerTrainConfig(base="x", data=folders, out=tmp_path, entity_type=["A", "B"])
     with pytest.raises(ValidationError, match="different names"):
         NerTrainConfig(base="x", data=[folders[0], folders[0]], out=tmp_path)
+
+
+def test_the_train_command_takes_several_data_folders_and_scores_each(
+    multi_eval_dir, tokenizer_dir, tmp_path, capsys
+):
+    from biolite.cli.main import main
+
+    base = build_tiny_bert(tokenizer_dir, tmp_path / "base", head="base", hidden=64)
+    folders = [x for name in MULTI_CORPORA[1:] for x in ("--data", str(multi_eval_dir / name))]
+    argv = ["train", "ner", "--base", str(base), *folders, "--out", str(tmp_path / "out")]
+    assert main([*argv, "--epochs", "1", "--max-length", "64", "--sampling-temperature", "2"]) == 0
+    printed = capsys.readouterr().out
+    assert "BC5CDR-chem" in printed and "BC2GM" in printed
+    record = json.loads((tmp_path / "out" / "biolite-train.json").read_text())
+    assert record["config"]["sampling_temperature"] == 2.0
+    assert set(record["result"]["eval_per_corpus"]) == {"BC5CDR-chem", "BC2GM"}
+    assert record["result"]["train_sentences_per_corpus"] == {"BC5CDR-chem": 300, "BC2GM": 300}
+    card = (tmp_path / "out" / "README.md").read_text()
+    assert "one head per corpus" in card and card.count("entity F1") == 2
