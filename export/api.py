@@ -232,6 +232,7 @@ class _Job:
             "source": _source_record(self.source),
             "task": self.spec.task,
             "labels": {int(k): v for k, v in self.config.id2label.items()},
+            "heads": _heads_record(self.config),
             "opset": self.spec.opset,
             "precisions": [c.variant for c in report.checks],
             "quantization": self.quantization or None,
@@ -245,6 +246,16 @@ class _Job:
             "versions": _versions(),
             "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         }
+
+
+def _heads_record(config: Any) -> list[dict[str, Any]] | None:
+    """A multi-head model's heads with their slices of the one ``logits`` output."""
+    from biolite.tasks.heads import heads_of
+
+    heads = heads_of(config)
+    if heads is None:
+        return None
+    return [{"name": h.name, "labels": list(h.labels), "logits": list(h.columns)} for h in heads]
 
 
 def _source_record(source: Path) -> dict[str, Any]:

@@ -42,6 +42,11 @@ def test_the_gate_scores_every_head_on_its_own_corpus(multi_head_export):
     assert multi_head_export.gate.drop_points == max(g.drop_points for g in gates)
     manifest = verify_manifest(multi_head_export.out)
     assert [g["head"] for g in manifest["accuracy_heads"]] == list(MULTI_CORPORA)
+    assert [(h["name"], h["logits"]) for h in manifest["heads"]] == [
+        ("NCBI-disease", [0, 3]),
+        ("BC5CDR-chem", [3, 6]),
+        ("BC2GM", [6, 9]),
+    ]
     card = (multi_head_export.out / "README.md").read_text()
     assert all(f"(head `{name}`)" in card for name in MULTI_CORPORA)
 
