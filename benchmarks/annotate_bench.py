@@ -115,6 +115,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--small", type=int, default=1_000, help="documents of the small run")
     parser.add_argument("--work", type=Path, default=Path("/tmp/biolite-annotate-bench"))
     parser.add_argument("--out", type=Path, required=True, help="folder for results.json/report.md")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        default=None,
+        metavar="MODE",
+        help="run only these rows of the large run (pipeline, local, ray:2) and replace them in "
+        "an existing --out/results.json, keeping its other rows",
+    )
     args = parser.parse_args(argv)
     from biolite.benchmarks.machine import machine_info
 
@@ -125,6 +133,14 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[dict[str, Any]] = []
     doc = {"machine": machine_info(threads=2), "model": args.model, "rows": rows,
            "command": " ".join(sys.argv)}  # fmt: skip
+    if args.only:
+        plan = [(mode, large) for mode in args.only]
+        doc = json.loads((args.out / "results.json").read_text())
+        doc["rows"] = rows = [r for r in doc["rows"] if (r["mode"], r["input"]) not in
+                              {(m, large.name) for m in args.only}]  # fmt: skip
+        doc.setdefault("reruns", []).append(
+            {"command": " ".join(sys.argv), "machine": machine_info(threads=2)}
+        )
     args.out.mkdir(parents=True, exist_ok=True)
     for mode, xml in plan:
         out = args.work / f"out-{mode.replace(':', '-')}-{xml.stem}"
