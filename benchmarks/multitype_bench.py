@@ -65,7 +65,7 @@ def export(args: argparse.Namespace) -> None:
             continue
         data = [x for d in corpora for x in ("--eval-data", str(d))]
         _cli(
-            "export", str(args.work / "models" / name), str(out), "--int8", *data,
+            "export", str(args.work / "models" / name), "--out", str(out), "--int8", *data,
             "--eval-split", "test", "--max-f1-drop", "100",
         )  # fmt: skip
 
