@@ -71,10 +71,12 @@ class ArtifactCheck(BaseModel):
     def line(self) -> str:
         """One human-readable line, as printed by the CLI."""
         mark = "ok  " if self.passed else "FAIL"
+        heads = ", ".join(f"{k} {v:.4f}" for k, v in (self.head_agreement or {}).items())
         return (
             f"[{mark}] {self.variant:<15} max |diff| {self.max_abs_diff:.2e} "
             f"(tol {self.tolerance:.0e})  argmax agreement {self.argmax_agreement:.4f} "
             f"(min {self.min_agreement})  {self.file}"
+            + (f"\n        per head: {heads}" if heads else "")
         )
 
 
