@@ -32,6 +32,12 @@ def _plot_shape(rows: list[dict[str, Any]]) -> tuple[int, int] | None:
 
 
 def _throughput_vs_size(doc: dict[str, Any], out: Path) -> Path | None:
+    fig = throughput_figure(doc)
+    return None if fig is None else _save(fig, out / "throughput_vs_size.png")
+
+
+def throughput_figure(doc: dict[str, Any]) -> Any:
+    """Throughput against parameters (log-log), one line per runtime, models named."""
     import matplotlib.pyplot as plt
 
     shape = _plot_shape(doc["rows"])
@@ -72,7 +78,7 @@ def _throughput_vs_size(doc: dict[str, Any], out: Path) -> Path | None:
     ax.tick_params(axis="x", which="minor", labelsize=7)
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(title="runtime")
-    return _save(fig, out / "throughput_vs_size.png")
+    return fig
 
 
 def _label_models(rows: list[dict[str, Any]], ax: Any) -> None:
@@ -145,6 +151,11 @@ def _latency_vs_f1(doc: dict[str, Any], out: Path) -> Path | None:
 
 
 def _serving_curve(serving: dict[str, Any], out: Path) -> Path | None:
+    fig = serving_figure(serving)
+    return None if fig is None else _save(fig, out / "serving_concurrency.png")
+
+
+def serving_figure(serving: dict[str, Any]) -> Any:
     """Throughput (left) and p99 (right) against concurrency, one line per flavour."""
     import matplotlib.pyplot as plt
 
@@ -173,7 +184,7 @@ def _serving_curve(serving: dict[str, Any], out: Path) -> Path | None:
         ax.legend(fontsize=8)
     ax1.set_title("Served throughput (batch-1 requests)")
     ax2.set_title("Served p99 latency")
-    return _save(fig, out / "serving_concurrency.png")
+    return fig
 
 
 def _save(fig: Any, path: Path) -> Path:

@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 import pytest
 
@@ -244,3 +245,43 @@ def test_served_throughput_above_in_process_comes_with_an_explanation():
     note = "\n".join(above_in_process_note(rows, ref=10.0))
     assert "1 row(s) beat the in-process reference (up to 141%" in note
     assert above_in_process_note(rows[1:], ref=10.0) == []
+
+
+FULL_RUN = Path(__file__).parents[2] / "benchmarks" / "results" / "full" / "results.json"
+
+
+def _full_run():
+    if not FULL_RUN.is_file():
+        pytest.skip(f"{FULL_RUN} not present")
+    return json.loads(FULL_RUN.read_text())
+
+
+def test_model_labels_of_the_full_run_do_not_overlap_and_stay_in_the_figure():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from biolite.benchmarks.plots import throughput_figure
+
+    fig = throughput_figure(_full_run())  # the committed run: four models of ~65M parameters
+    fig.tight_layout()
+    renderer = fig.canvas.get_renderer()
+    (ax,) = fig.axes
+    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in ax.texts]
+    assert len(boxes) >= 8
+    for i, (name, box) in enumerate(boxes):
+        assert fig.bbox.contains(box.x0, box.y0) and fig.bbox.contains(box.x1, box.y1), name
+        for other, second in boxes[i + 1 :]:
+            assert not box.overlaps(second), (name, other)
+
+
+def test_concurrency_ticks_read_as_plain_numbers():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from biolite.benchmarks.plots import serving_figure
+
+    rows = [{"concurrency": c, "throughput": 10.0 * c, "p99_ms": 100.0 + c} for c in (1, 2, 4, 8)]
+    fig = serving_figure({"rows": rows, "in_process": 50.0})
+    fig.canvas.draw()
+    for ax in fig.axes:
+        assert [t.get_text() for t in ax.get_xticklabels()] == ["1", "2", "4", "8"]
