@@ -114,6 +114,8 @@ def test_gad_ten_fold_convention_averages_each_folds_model_on_its_fold(
     assert result.examples == sum(r.examples for r in single)
     assert result.overall.f1 == pytest.approx(sum(r.overall.f1 for r in single) / 2)
     assert set(result.per_label) == {"fold 1", "fold 2"}
+    shutil.rmtree(tmp_path / "2")
+    assert evaluate_re_folds(tmp_path, gad).split == "test (mean of 1 fold)"
 
 
 def test_given_entities_need_no_score(re_pipe):
