@@ -147,6 +147,7 @@ def main(argv: list[str] | None = None) -> int:
         subprocess.run(["rm", "-rf", str(out)], check=True)
         row = measure(mode, args.model, xml, out)
         row["input"] = xml.name
+        row["run"] = chr(ord("A") + len(doc.get("reruns", [])))  # compare rows of one run
         rows.append(row)
         print(json.dumps(row), flush=True)
         # after every row, so a run cut short keeps what it measured
@@ -161,7 +162,10 @@ def _plot(rows: list[dict[str, Any]], path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    runs = sorted({r.get("run", "A") for r in rows})
     labels = [f"{r['mode']}\n{r['documents']:,} docs" for r in rows]
+    if len(runs) > 1:
+        labels = [f"{label}\nrun {r.get('run', 'A')}" for label, r in zip(labels, rows)]
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8))
     left.bar(labels, [r["docs_per_s"] for r in rows], color="#4878a8")
     left.set_ylabel("documents / s (wall, load included)")
@@ -169,7 +173,10 @@ def _plot(rows: list[dict[str, Any]], path: Path) -> None:
     right.set_ylabel("peak RSS of the process tree (MB)")
     for ax in (left, right):
         ax.tick_params(axis="x", labelsize=8)
-    fig.suptitle("biolite annotate vs in-process pipeline (same documents, one run)")
+    fig.suptitle(
+        "biolite annotate vs in-process pipeline (same documents, "
+        + ("one run)" if len(runs) == 1 else f"runs {', '.join(runs)}: compare within a run)")
+    )
     fig.tight_layout()
     fig.savefig(path, dpi=120)
 
