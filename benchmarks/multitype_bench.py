@@ -44,11 +44,16 @@ def models(args: argparse.Namespace) -> dict[str, list[Path]]:
     return out
 
 
-def train(args: argparse.Namespace) -> None:
+def _todo(args: argparse.Namespace, stage: str):
+    """``(name, corpora, output folder)`` of each model whose ``stage`` output is missing."""
     for name, corpora in models(args).items():
-        out = args.work / "models" / name
-        if out.exists():
-            continue
+        out = args.work / stage / name
+        if not out.exists():
+            yield name, corpora, out
+
+
+def train(args: argparse.Namespace) -> None:
+    for _, corpora, out in _todo(args, "models"):
         data = [x for d in corpora for x in ("--data", str(d))]
         limit = ["--max-train-examples", str(args.max_train_examples)]
         _cli(
@@ -59,10 +64,7 @@ def train(args: argparse.Namespace) -> None:
 
 
 def export(args: argparse.Namespace) -> None:
-    for name, corpora in models(args).items():
-        out = args.work / "exports" / name
-        if out.exists():
-            continue
+    for name, corpora, out in _todo(args, "exports"):
         data = [x for d in corpora for x in ("--eval-data", str(d))]
         _cli(
             "export", str(args.work / "models" / name), "--out", str(out), "--int8", *data,

@@ -23,12 +23,7 @@ def _gold(config: Any, spec: ExportSpec, folder: Path) -> Any:
     )
 
 
-def _score(
-    export_dir: Path, precision: str, spec: ExportSpec, gold: Any, head: str | None
-) -> tuple[float, Baseline]:
-    from biolite.pipelines import pipeline
-
-    pipe = pipeline(spec.task, model=export_dir, runtime="onnx", precision=precision, verify=False)
+def _score(pipe: Any, spec: ExportSpec, gold: Any, head: str | None) -> tuple[float, Baseline]:
     if head is not None:
         pipe = pipe.for_head(head)
     overall, baseline = load(get_task(spec.task).evaluation).score(pipe, gold)
@@ -88,8 +83,14 @@ def _config(export_dir: Path) -> Any:
 
 def accuracy_gates(export_dir: Path, spec: ExportSpec) -> list[AccuracyGate]:
     """One gate per evaluation of ``gate_plan`` (one per head of a multi-head model)."""
+    from biolite.pipelines import pipeline
+
     plan = gate_plan(_config(export_dir), spec)
-    return [accuracy_gate(export_dir, spec, gold, folder, head) for head, folder, gold in plan]
+    pipes = {  # loaded once, shared by every head
+        p: pipeline(spec.task, model=export_dir, runtime="onnx", precision=p, verify=False)
+        for p in ("fp32", "int8")
+    }
+    return [accuracy_gate(pipes, spec, gold, folder, head) for head, folder, gold in plan]
 
 
 def deciding(gates: list[AccuracyGate]) -> AccuracyGate:
@@ -98,12 +99,12 @@ def deciding(gates: list[AccuracyGate]) -> AccuracyGate:
 
 
 def accuracy_gate(
-    export_dir: Path, spec: ExportSpec, gold: Any, folder: Path, head: str | None = None
+    pipes: dict[str, Any], spec: ExportSpec, gold: Any, folder: Path, head: str | None = None
 ) -> AccuracyGate:
-    """Score fp32 and INT8 on ``gold`` (read from ``folder``; with ``head``, that head of
-    a multi-head model) and compare the drop with the limit."""
-    scores = [_score(export_dir, p, spec, gold, head) for p in ("fp32", "int8")]
-    (fp32, base32), (int8, base8) = scores
+    """Score the ``fp32`` and ``int8`` pipelines of ``pipes`` on ``gold`` (read from
+    ``folder``; with ``head``, that head of a multi-head model) and compare the drop
+    with the limit."""
+    (fp32, base32), (int8, base8) = (_score(pipes[p], spec, gold, head) for p in ("fp32", "int8"))
     degenerate = base32.degenerate(fp32) or base8.degenerate(int8)
     fp32, int8 = 100 * fp32, 100 * int8
     drop = fp32 - int8

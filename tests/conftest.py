@@ -112,15 +112,21 @@ def tiny_ner_dir(tokenizer_dir, tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def trained_ner_dir(tokenizer_dir, data_dir, tmp_path_factory) -> Path:
     """Tiny NER model fine-tuned for a few seconds on a slice of NCBI-disease train."""
+    out = tmp_path_factory.mktemp("trained") / "model"
+    return train_tiny_ner(tokenizer_dir, data_dir / "NCBI-disease", out, 800)
+
+
+def train_tiny_ner(tokenizer_dir: Path, data: Path | list[Path], out: Path, examples: int):
+    """A tiny encoder (built beside ``out``) fine-tuned for a few seconds on ``data``:
+    one folder, or several for a multi-head model."""
     from biolite.training.ner import NerTrainConfig, train_ner
 
-    base = build_tiny_bert(tokenizer_dir, tmp_path_factory.mktemp("base"), head="base", hidden=64)
-    out = tmp_path_factory.mktemp("trained") / "model"
+    base = build_tiny_bert(tokenizer_dir, out.parent / "base", head="base", hidden=64)
     config = NerTrainConfig(
         base=str(base),
-        data=data_dir / "NCBI-disease",
+        data=data,
         out=out,
-        max_train_examples=800,
+        max_train_examples=examples,
         epochs=4,
         learning_rate=1e-3,
         max_length=64,
@@ -199,21 +205,7 @@ MULTI_CORPORA = ("NCBI-disease", "BC5CDR-chem", "BC2GM")
 
 def train_multi_head(tokenizer_dir: Path, data_dir: Path, out: Path, corpora, examples: int):
     """A tiny encoder fine-tuned for a few seconds with one head per corpus."""
-    from biolite.training.ner import NerTrainConfig, train_ner
-
-    base = build_tiny_bert(tokenizer_dir, out.parent / "base", head="base", hidden=64)
-    config = NerTrainConfig(
-        base=str(base),
-        data=[data_dir / name for name in corpora],
-        out=out,
-        max_train_examples=examples,
-        epochs=4,
-        learning_rate=1e-3,
-        max_length=64,
-        eval_split=None,
-    )
-    train_ner(config, progress=False)
-    return out
+    return train_tiny_ner(tokenizer_dir, [data_dir / name for name in corpora], out, examples)
 
 
 @pytest.fixture(scope="session")

@@ -90,10 +90,12 @@ def head_for(ner: Any, sentences: Sequence[Sentence], data_dir: object, head: st
         if head is not None:
             raise DataError(f"--head {head}: {ner.model} is a single-head model")
         return ner
+    if head is not None:
+        if head not in ner.heads:
+            raise DataError(f"--head {head}: the model's heads are {', '.join(ner.heads)}")
+        return ner.for_head(head)
     gold = {t[2:] for s in sentences for t in s.tags if t != "O"}
-    name = head or Path(str(data_dir)).resolve().name
-    if head is not None and head not in ner.heads:
-        raise DataError(f"--head {head}: the model's heads are {', '.join(ner.heads)}")
+    name = Path(str(data_dir)).resolve().name
     return ner.for_head(find_head(ner.task.heads, name, gold, str(data_dir)).name)
 
 

@@ -77,17 +77,11 @@ def mix(groups: Sequence[Sequence[dict]], temperature: float, seed: int) -> list
 
 def train_multi_head(config: Any, progress: bool = True) -> Any:
     """Fine-tune one encoder with a head per corpus of ``config.corpora``; save it."""
-    from biolite.tasks.ner import bio_labels
-    from biolite.training.ner import NerTrainResult, corpus_name, read_train
+    from biolite.training.ner import NerTrainResult, corpus_name, labels_of, read_train
 
     names = [corpus_name(d) for d in config.corpora]
     train = [read_train(config, i) for i in range(len(names))]
-    heads = make_heads(
-        [
-            (name, bio_labels([t[2:] for s in sents for t in s.tags if t != "O"]))
-            for name, sents in zip(names, train)
-        ]
-    )
+    heads = make_heads([(name, labels_of(sents)) for name, sents in zip(names, train)])
     sizes = {name: config.examples_seen(len(sents)) for name, sents in zip(names, train)}
     return fit_and_save(
         config,

@@ -93,10 +93,8 @@ def train_ner(config: NerTrainConfig, progress: bool = True) -> NerTrainResult:
         from biolite.training.heads import train_multi_head
 
         return train_multi_head(config, progress)
-    from biolite.tasks.ner import bio_labels
-
     train = read_train(config, 0)
-    labels = bio_labels([t[2:] for s in train for t in s.tags if t != "O"])
+    labels = labels_of(train)
     return fit_and_save(
         config,
         lambda workdir: _fit(config, train, labels, workdir, progress),
@@ -108,6 +106,13 @@ def train_ner(config: NerTrainConfig, progress: bool = True) -> NerTrainResult:
             eval=scores,
         ),
     )
+
+
+def labels_of(sentences: list[Sentence]) -> list[str]:
+    """The BIO labels of the entity types tagged in ``sentences``."""
+    from biolite.tasks.ner import bio_labels
+
+    return bio_labels([t[2:] for s in sentences for t in s.tags if t != "O"])
 
 
 def read_train(config: NerTrainConfig, i: int) -> list[Sentence]:
