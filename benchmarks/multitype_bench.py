@@ -56,10 +56,12 @@ def train(args: argparse.Namespace) -> None:
     for _, corpora, out in _todo(args, "models"):
         data = [x for d in corpora for x in ("--data", str(d))]
         limit = ["--max-train-examples", str(args.max_train_examples)]
+        mixing = ["--sampling-temperature", str(args.sampling_temperature)]
         _cli(
             "train", "ner", "--base", args.base, *data, "--out", str(out),
             "--epochs", str(args.epochs), *(limit if args.max_train_examples else []),
             "--max-length", "128", "--eval-split", "none", "--seed", str(args.seed),
+            *(mixing if len(corpora) > 1 else []),
         )  # fmt: skip
 
 
@@ -159,6 +161,7 @@ def measure(args: argparse.Namespace) -> None:
             "epochs": args.epochs,
             "max_train_examples_per_corpus": args.max_train_examples,
             "seed": args.seed,
+            "sampling_temperature": args.sampling_temperature,
         },
         "machine": machine_info(os.cpu_count() or 1),
         "accuracy": accuracy(args),
@@ -295,6 +298,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument("--epochs", type=float, default=1.0, help="same for every model")
     p.add_argument("--seed", type=int, default=42)
+    p.add_argument(
+        "--sampling-temperature",
+        type=float,
+        default=1.0,
+        help="the multi-head model's corpus mixing (1: proportional; 2: square-root)",
+    )
     p.add_argument(
         "--corpus",
         type=Path,

@@ -4,8 +4,11 @@ abstract), relation lines ``PMID<TAB>relation<TAB>id1<TAB>id2``, a blank line
 between documents.
 
 Reading keeps the given annotations, relation lines and the file's blank-line
-layout, so read -> write gives the same bytes. Predicted mentions are written
-with five columns (no concept id); PubTator has no column for the score.
+layout, so read -> write gives the same bytes. Predicted mentions (those with a
+``model``) have no concept id; they are written with six columns and ``-`` as the
+id (``NO_ID``), because readers such as the ``bioc`` package's take a five-column
+line for a relation and drop it. PubTator has no column for the score (BioC keeps
+it).
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ _BLANKS_BEFORE = "pubtator.blank_lines_before"
 _BLANKS_AFTER = "pubtator.blank_lines_after"
 _NO_FINAL_NEWLINE = "pubtator.no_final_newline"
 _FLAT = str.maketrans("\t\r\n", "   ")
+#: the id column of a predicted mention that has no concept id
+NO_ID = "-"
 
 
 class _Block:
@@ -128,7 +133,7 @@ class Writer:
         before = doc.infons.get(_BLANKS_BEFORE, 0 if self.count == 0 else 1)
         lines = ["\n" * before, *self._text_lines(doc)]
         for a in doc.annotations:
-            concept = "" if a.id is None else f"\t{a.id}"
+            concept = f"\t{_concept(a)}" if a.id is not None or a.model else ""
             lines.append(
                 f"{doc.id}\t{a.start}\t{a.end}\t{a.text.translate(_FLAT)}\t{a.type}{concept}\n"
             )
@@ -150,6 +155,10 @@ class Writer:
         if kinds in (["title"], ["title", "abstract"]) and _pubtator_layout(doc):
             return [f"{doc.id}|{p.kind[0]}|{p.text.translate(_FLAT)}\n" for p in doc.passages]
         return [f"{doc.id}|t|{doc.text.translate(_FLAT)}\n", f"{doc.id}|a|\n"]
+
+
+def _concept(annotation: Annotation) -> str:
+    return NO_ID if annotation.id is None else annotation.id
 
 
 def _pubtator_layout(doc: Document) -> bool:

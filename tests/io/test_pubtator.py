@@ -51,14 +51,35 @@ def test_every_gold_mention_sits_at_its_offsets_in_title_space_abstract(data_dir
             assert doc.text[a.start : a.end] == a.text
 
 
-def test_predicted_mentions_are_written_as_five_tab_separated_columns():
+def test_predicted_mentions_are_written_as_six_columns_with_a_dash_for_the_missing_id():
     doc = Document.from_title_abstract("42", "BRCA1 and breast cancer.", "No abstract\there.")
     doc.annotations = [Annotation(10, 23, "breast cancer", "Disease", score=0.9, model="m")]
     text = _write([doc])
     assert text == (
         "42|t|BRCA1 and breast cancer.\n42|a|No abstract here.\n"
-        "42\t10\t23\tbreast cancer\tDisease\n"
+        "42\t10\t23\tbreast cancer\tDisease\t-\n"
     )
+
+
+def test_the_bioc_package_reads_every_predicted_mention_as_an_annotation():
+    pubtator = pytest.importorskip("bioc.pubtator")
+    doc = Document.from_title_abstract("42", "BRCA1 and breast cancer.", "Cancer again.")
+    doc.annotations = [
+        Annotation(10, 23, "breast cancer", "Disease", model="m"),
+        Annotation(25, 31, "Cancer", "Disease", id="D009369", model="m"),
+    ]
+    (parsed,) = pubtator.loads(_write([doc]))
+    assert [(a.start, a.end, a.text, a.id) for a in parsed.annotations] == [
+        (10, 23, "breast cancer", "-"),
+        (25, 31, "Cancer", "D009369"),
+    ]
+    assert parsed.relations == []
+
+
+def test_a_given_mention_without_an_id_keeps_its_five_columns():
+    doc = Document.from_title_abstract("42", "breast cancer", None)
+    doc.annotations = [Annotation(0, 13, "breast cancer", "Disease")]
+    assert _write([doc]).splitlines()[-1] == "42\t0\t13\tbreast cancer\tDisease"
 
 
 def test_a_single_text_document_becomes_a_title_line_with_an_empty_abstract():
