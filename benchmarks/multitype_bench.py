@@ -11,7 +11,9 @@ Stages (``--stage``; each skips what ``--work`` already holds, so a rerun resume
 ``train`` runs ``biolite train ner`` once with every ``--data`` (the multi-head
 model) and once per ``--data`` (single-corpus models), same settings; ``export``
 runs ``biolite export --int8`` with the accuracy gate on each corpus's test split
-(fp32 ONNX vs INT8, the multi-head model head by head); ``measure`` times the
+(fp32 ONNX vs INT8, the multi-head model head by head); ``devel`` scores every
+model (fp32) on each corpus's development split, the split on which settings such
+as ``--sampling-temperature`` are chosen; ``measure`` times the
 INT8 models on the same abstracts and writes ``results.json``, ``README.md`` and
 ``multitype.png`` to ``--out``.
 """
@@ -27,10 +29,12 @@ from pathlib import Path
 from typing import Any
 
 
-def _cli(*args: str) -> None:
+def _cli(*args: str, capture: bool = False) -> str:
+    """Runs ``biolite ARGS``; its standard output when ``capture``."""
     command = [sys.executable, "-m", "biolite.cli.main", *args]
     print("$ biolite " + " ".join(args), flush=True)
-    subprocess.run(command, check=True)
+    stdout = subprocess.PIPE if capture else None
+    return subprocess.run(command, check=True, stdout=stdout, text=True).stdout or ""
 
 
 def _name(data: Path) -> str:
@@ -72,6 +76,24 @@ def export(args: argparse.Namespace) -> None:
             "export", str(args.work / "models" / name), "--out", str(out), "--int8", *data,
             "--eval-split", "test", "--max-f1-drop", "100",
         )  # fmt: skip
+
+
+def devel(args: argparse.Namespace) -> None:
+    """Development-split F1 (fp32 ONNX) of every model on each of its corpora, into
+    ``WORK/devel.json``: the split to choose settings (e.g. the sampling) on."""
+    out = args.work / "devel.json"
+    scores = json.loads(out.read_text()) if out.exists() else {}
+    for name, corpora in models(args).items():
+        for d in corpora:
+            if _name(d) in scores.get(name, {}):
+                continue
+            found = json.loads(_cli(
+                "evaluate", "ner", "--model", str(args.work / "exports" / name),
+                "--precision", "fp32", "--split", "devel", "--data", str(d), "--json",
+                capture=True,
+            ))  # fmt: skip
+            scores.setdefault(name, {})[_name(d)] = round(100 * found["overall"]["f1"], 2)
+            out.write_text(json.dumps(scores, indent=2))
 
 
 def accuracy(args: argparse.Namespace) -> list[dict[str, Any]]:
@@ -286,7 +308,7 @@ def plot(results: dict[str, Any], path: Path) -> None:
 
 
 #: stage name -> what it does, in order
-STAGES = {"train": train, "export": export, "measure": measure}
+STAGES = {"train": train, "export": export, "devel": devel, "measure": measure}
 
 
 def main(argv: list[str] | None = None) -> int:
