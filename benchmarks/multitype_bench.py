@@ -255,6 +255,7 @@ def report(results: dict[str, Any]) -> str:
     limit = settings["max_train_examples_per_corpus"] or "all"
     temperature = settings.get("sampling_temperature", 1.0)
     devel = _devel_table(results.get("devel"))
+    notes = "".join(f"\n**Note:** {note}\n" for note in results.get("notes", []))
     return f"""# All entity types in one encoder pass: multi-head vs single-corpus students
 
 Machine: {results["machine"]["cpu"]}, {results["machine"]["cores"]} cores;
@@ -283,7 +284,7 @@ multi-head model scored head by head.
 
 **Target: multi-head loses ≤ 1.0 F1 point per corpus — {met}** (worst Δ
 {worst:+.2f} points).
-
+{notes}
 {devel}## Sizes (MB)
 
 | model | model.safetensors | model.onnx (fp32) | model.int8.onnx |

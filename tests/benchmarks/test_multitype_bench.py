@@ -30,6 +30,7 @@ def test_render_redraws_the_report_and_plot_from_results_json_alone(rendered):
     verdict = "— met**" if worst >= -1.0 else "— NOT met**"
     assert f"per corpus {verdict}" in report
     assert f"{results['throughput']['speedup']:.2f}×" in report
+    assert results.get("notes") and all(note in report for note in results["notes"])
 
 
 def test_the_report_gives_the_sampling_and_the_development_split_scores(rendered):
