@@ -21,6 +21,7 @@ INT8 models on the same abstracts and writes ``results.json``, ``README.md`` and
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import subprocess
 import sys
@@ -59,16 +60,22 @@ def _todo(args: argparse.Namespace, stage: str):
 def exposure(args: argparse.Namespace) -> dict[str, float]:
     """Per corpus: how many passes over its training sentences one epoch of the
     multi-head model makes (1.0 each with proportional sampling)."""
+    return _exposure(tuple(args.data), args.max_train_examples, args.sampling_temperature)
+
+
+@functools.cache
+def _exposure(data: tuple[Path, ...], limit: int, temperature: float) -> dict[str, float]:
+    """``exposure``, read once per run: every stage asks it for every model."""
     from collections import Counter
 
     from biolite.data.conll import read_conll
     from biolite.training.heads import mix
 
-    sizes = [len(read_conll(Path(d) / "train.tsv", entity_type="x")) for d in args.data]
-    if args.max_train_examples:
-        sizes = [min(n, args.max_train_examples) for n in sizes]
-    drawn = Counter(mix([[i] * n for i, n in enumerate(sizes)], args.sampling_temperature, 0))
-    return {_name(d): round(drawn[i] / n, 4) for i, (d, n) in enumerate(zip(args.data, sizes))}
+    sizes = [len(read_conll(Path(d) / "train.tsv", entity_type="x")) for d in data]
+    if limit:
+        sizes = [min(n, limit) for n in sizes]
+    drawn = Counter(mix([[i] * n for i, n in enumerate(sizes)], temperature, 0))
+    return {_name(d): round(drawn[i] / n, 4) for i, (d, n) in enumerate(zip(data, sizes))}
 
 
 def epochs_of(args: argparse.Namespace, corpora: list[Path]) -> float:
@@ -431,7 +438,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--max-train-examples", type=int, default=0, help="per corpus (0: all of train.tsv)"
     )
-    p.add_argument("--epochs", type=float, default=1.0, help="same for every model")
+    p.add_argument(
+        "--epochs",
+        type=float,
+        default=1.0,
+        help="every model's (single models: see --match-exposure)",
+    )
     p.add_argument("--seed", type=int, default=42)
     p.add_argument(
         "--match-exposure",

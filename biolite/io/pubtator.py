@@ -133,7 +133,7 @@ class Writer:
         before = doc.infons.get(_BLANKS_BEFORE, 0 if self.count == 0 else 1)
         lines = ["\n" * before, *self._text_lines(doc)]
         for a in doc.annotations:
-            concept = f"\t{_concept(a)}" if a.id is not None or a.model else ""
+            concept = "" if a.id is None and not a.model else f"\t{NO_ID if a.id is None else a.id}"
             lines.append(
                 f"{doc.id}\t{a.start}\t{a.end}\t{a.text.translate(_FLAT)}\t{a.type}{concept}\n"
             )
@@ -155,10 +155,6 @@ class Writer:
         if kinds in (["title"], ["title", "abstract"]) and _pubtator_layout(doc):
             return [f"{doc.id}|{p.kind[0]}|{p.text.translate(_FLAT)}\n" for p in doc.passages]
         return [f"{doc.id}|t|{doc.text.translate(_FLAT)}\n", f"{doc.id}|a|\n"]
-
-
-def _concept(annotation: Annotation) -> str:
-    return NO_ID if annotation.id is None else annotation.id
 
 
 def _pubtator_layout(doc: Document) -> bool:
