@@ -9,7 +9,8 @@ the single INT8 models run one after the other, in one run.
 
 Stages (``--stage``; each skips what ``--work`` already holds, so a rerun resumes):
 ``train`` runs ``biolite train ner`` once with every ``--data`` (the multi-head
-model) and once per ``--data`` (single-corpus models), same settings; ``export``
+model) and once per ``--data`` (single-corpus models), same settings (under
+``--match-exposure`` also the equal-exposure controls, ``matched-NAME``); ``export``
 runs ``biolite export --int8`` with the accuracy gate on each corpus's test split
 (fp32 ONNX vs INT8, the multi-head model head by head); ``devel`` scores every
 model (fp32) on each corpus's development split, the split on which settings such
@@ -43,9 +44,14 @@ def _name(data: Path) -> str:
 
 
 def models(args: argparse.Namespace) -> dict[str, list[Path]]:
-    """model folder name -> the corpora it is trained on."""
+    """model folder name -> the corpora it is trained on: the multi-head model, one
+    single model per corpus and, under ``--match-exposure``, one ``matched-`` single
+    model per corpus the multi-head model passes over more than once per epoch."""
     out = {"multi-head": list(args.data)}
     out.update({f"single-{_name(d)}": [d] for d in args.data})
+    if args.match_exposure:
+        passes = exposure(args)
+        out.update({f"matched-{_name(d)}": [d] for d in args.data if passes[_name(d)] > 1.0})
     return out
 
 
@@ -78,22 +84,22 @@ def _exposure(data: tuple[Path, ...], limit: int, temperature: float) -> dict[st
     return {_name(d): round(drawn[i] / n, 4) for i, (d, n) in enumerate(zip(data, sizes))}
 
 
-def epochs_of(args: argparse.Namespace, corpora: list[Path]) -> float:
-    """``--epochs``, times the multi-head model's passes over the corpus for a single
-    model under ``--match-exposure``."""
-    if len(corpora) > 1 or not args.match_exposure:
-        return args.epochs
-    return round(args.epochs * exposure(args)[_name(corpora[0])], 4)
+def epochs_of(args: argparse.Namespace, name: str) -> float:
+    """``--epochs``; for a ``matched-`` model, ``--epochs`` times the multi-head
+    model's passes over its corpus (the equal-exposure control)."""
+    if name.startswith("matched-"):
+        return round(args.epochs * exposure(args)[name.removeprefix("matched-")], 4)
+    return args.epochs
 
 
 def train(args: argparse.Namespace) -> None:
-    for _, corpora, out in _todo(args, "models"):
+    for name, corpora, out in _todo(args, "models"):
         data = [x for d in corpora for x in ("--data", str(d))]
         limit = ["--max-train-examples", str(args.max_train_examples)]
         mixing = ["--sampling-temperature", str(args.sampling_temperature)]
         _cli(
             "train", "ner", "--base", args.base, *data, "--out", str(out),
-            "--epochs", str(epochs_of(args, corpora)),
+            "--epochs", str(epochs_of(args, name)),
             *(limit if args.max_train_examples else []),
             "--max-length", "128", "--eval-split", "none", "--seed", str(args.seed),
             *(mixing if len(corpora) > 1 else []),
@@ -128,24 +134,37 @@ def devel(args: argparse.Namespace) -> None:
 
 
 def accuracy(args: argparse.Namespace) -> list[dict[str, Any]]:
-    """Per corpus: test F1 of the single and the multi-head model, fp32 and INT8."""
+    """Per corpus: test F1 of the single and the multi-head model, fp32 and INT8; under
+    ``--match-exposure`` also of the equal-exposure single model (``matched_*``: the
+    ``matched-`` model, or the single model where the multi-head model passes over
+    the corpus at most once per epoch)."""
     multi = _gates(args.work / "exports" / "multi-head")
+    names = models(args)
     rows = []
     for d in args.data:
-        single = _gates(args.work / "exports" / f"single-{_name(d)}")
-        (s,), m = single.values(), multi[_name(d)]
-        rows.append(
-            {
-                "corpus": _name(d),
-                "single_fp32": s["fp32"],
-                "single_int8": s["int8"],
-                "multi_fp32": m["fp32"],
-                "multi_int8": m["int8"],
-                "delta_fp32": round(m["fp32"] - s["fp32"], 2),
-                "delta_int8": round(m["int8"] - s["int8"], 2),
-            }
-        )
+        corpus, heads = _name(d), multi[_name(d)]
+        row = {"corpus": corpus, **{f"multi_{p}": heads[p] for p in PRECISIONS}}
+        row.update(_versus(heads, args.work / "exports" / f"single-{corpus}", "single", ""))
+        if args.match_exposure:
+            name = f"matched-{corpus}" if f"matched-{corpus}" in names else f"single-{corpus}"
+            row.update(_versus(heads, args.work / "exports" / name, "matched", "matched_"))
+            row["matched_epochs"] = epochs_of(args, name)
+            row["passes_per_epoch"] = exposure(args)[corpus]
+        rows.append(row)
     return rows
+
+
+#: the precisions every model is scored in
+PRECISIONS = ("fp32", "int8")
+
+
+def _versus(head: dict[str, Any], single: Path, column: str, delta: str) -> dict[str, Any]:
+    """The single model exported to ``single``: its F1 (``COLUMN_fp32``, ...) and the
+    multi-head model's head minus it (``delta_DELTAfp32``, ...)."""
+    (scores,) = _gates(single).values()
+    out = {f"{column}_{p}": scores[p] for p in PRECISIONS}
+    out.update({f"delta_{delta}{p}": round(head[p] - scores[p], 2) for p in PRECISIONS})
+    return out
 
 
 def _gates(export_dir: Path) -> dict[str, dict[str, Any]]:
@@ -154,9 +173,14 @@ def _gates(export_dir: Path) -> dict[str, dict[str, Any]]:
     return {g.get("head") or Path(g["data"]).name: g for g in gates}
 
 
+def _compared(args: argparse.Namespace) -> list[str]:
+    """The multi-head model and the single models (not the equal-exposure controls)."""
+    return [name for name in models(args) if not name.startswith("matched-")]
+
+
 def sizes(args: argparse.Namespace) -> dict[str, dict[str, int]]:
     out = {}
-    for name in models(args):
+    for name in _compared(args):
         model, export_dir = args.work / "models" / name, args.work / "exports" / name
         out[name] = {
             "model.safetensors": (model / "model.safetensors").stat().st_size,
@@ -176,7 +200,7 @@ def throughput(args: argparse.Namespace) -> dict[str, Any]:
     texts = list(read_corpus(args.corpus))[: args.docs]
     pipes = {
         name: biolite.pipeline("ner", model=args.work / "exports" / name, precision="int8")
-        for name in models(args)
+        for name in _compared(args)
     }
     singles = [p for name, p in pipes.items() if name != "multi-head"]
     for pipe in pipes.values():
@@ -215,7 +239,8 @@ def measure(args: argparse.Namespace) -> None:
             "max_train_examples_per_corpus": args.max_train_examples,
             "seed": args.seed,
             "sampling_temperature": args.sampling_temperature,
-            "epochs_per_model": {name: epochs_of(args, c) for name, c in models(args).items()},
+            "epochs_per_model": {name: epochs_of(args, name) for name in models(args)},
+            "passes_per_epoch": exposure(args),
         },
         "machine": machine_info(os.cpu_count() or 1),
         "accuracy": accuracy(args),
@@ -292,7 +317,7 @@ multi-head model scored head by head.
 **Target: multi-head loses ≤ 1.0 F1 point per corpus — {met}** (worst Δ
 {worst:+.2f} points).
 {notes}
-{devel}## Sizes (MB)
+{_control(acc, settings["epochs"])}{devel}## Sizes (MB)
 
 | model | model.safetensors | model.onnx (fp32) | model.int8.onnx |
 |---|---|---|---|
@@ -348,14 +373,48 @@ def _base_name(base: str) -> str:
 
 def _single_epochs(settings: dict[str, Any]) -> str:
     """How the single models' epochs relate to the multi-head model's."""
-    epochs = {k: v for k, v in settings.get("epochs_per_model", {}).items() if k != "multi-head"}
-    if all(v == settings["epochs"] for v in epochs.values()):
+    if not any(name.startswith("matched-") for name in settings.get("epochs_per_model", {})):
         return ", the same for every model"
-    matched = ", ".join(f"{name.removeprefix('single-')} {v:g}" for name, v in epochs.items())
     return (
-        "; each single model is trained for as many passes over its corpus as the "
-        f"multi-head model makes in its epochs (`--match-exposure`: {matched} epochs)"
+        ", the same for the multi-head and the single models (the equal-exposure "
+        "control below trains some single models longer)"
     )
+
+
+_CONTROL_HEAD = (
+    "| corpus | multi-head passes per epoch | single epochs | single fp32 | multi-head fp32 "
+    "| Δ | single INT8 | multi-head INT8 | Δ |\n|---|---|---|---|---|---|---|---|---|"
+)
+
+
+def _control(acc: list[dict[str, Any]], epochs: float) -> str:
+    """The equal-exposure control's table and verdict (``--match-exposure`` runs)."""
+    if "matched_fp32" not in acc[0]:
+        return ""
+    rows = "\n".join(
+        f"| {r['corpus']} | {r['passes_per_epoch']:g} | {r['matched_epochs']:g} | "
+        f"{r['matched_fp32']:.2f} | {r['multi_fp32']:.2f} | {r['delta_matched_fp32']:+.2f} | "
+        f"{r['matched_int8']:.2f} | {r['multi_int8']:.2f} | {r['delta_matched_int8']:+.2f} |"
+        for r in acc
+    )
+    worst = min(min(r["delta_matched_fp32"], r["delta_matched_int8"]) for r in acc)
+    met = "met" if worst >= -1.0 else "NOT met"
+    return f"""## Control: equal exposure (`--match-exposure`)
+
+Under temperature sampling one multi-head epoch passes over a small corpus more
+than once and over a large one less. Here each corpus's single model gets at least
+the multi-head model's passes over it: a `matched-` model trained for {epochs:g}
+× passes epochs where passes > 1; where passes ≤ 1 the {epochs:g}-epoch single
+model above (more passes than the multi-head model made) is the baseline. Whether
+the multi-head model's gains at equal epochs come from sharing the encoder or from
+the extra passes shows here.
+
+{_CONTROL_HEAD}
+{rows}
+
+**At equal exposure: {met}** (worst Δ {worst:+.2f} points).
+
+"""
 
 
 def _sampling(temperature: float) -> str:
@@ -373,17 +432,33 @@ def _devel_table(devel: dict[str, dict[str, float]] | None) -> str:
     if not devel:
         return ""
     multi = devel.get("multi-head", {})
+    matched = any(name.startswith("matched-") for name in devel)
+    kinds = ["single", "matched"] if matched else ["single"]
     rows = []
     for corpus, f1 in multi.items():
-        single = devel.get(f"single-{corpus}", {}).get(corpus)
-        delta = "" if single is None else f"{f1 - single:+.2f}"
-        rows.append(f"| {corpus} | {single if single is not None else '-'} | {f1:.2f} | {delta} |")
+        scores = [devel.get(f"{kind}-{corpus}", {}).get(corpus) for kind in kinds]
+        if matched and scores[1] is None:  # no matched model: the single one is the control
+            scores[1] = scores[0]
+        cells = [*(f"{v:.2f}" if v is not None else "-" for v in scores), f"{f1:.2f}"]
+        cells += ["" if v is None else f"{f1 - v:+.2f}" for v in scores]
+        rows.append(f"| {corpus} | " + " | ".join(cells) + " |")
+    head = ["single", *(["equal-exposure single"] if matched else []), "multi-head", "Δ"]
+    head += ["Δ equal exposure"] if matched else []
     return (
         "Development split (fp32 ONNX, `--stage devel`; settings are chosen here, "
-        "not on test):\n\n| corpus | single | multi-head | Δ |\n|---|---|---|---|\n"
+        f"not on test):\n\n| corpus | {' | '.join(head)} |\n|{'---|' * (len(head) + 1)}\n"
         + "\n".join(rows)
         + "\n\n"
     )
+
+
+#: (legend, accuracy column, colour) of the plotted F1 differences, where present
+_PLOTTED = [
+    ("fp32", "delta_fp32", "#3182bd"),
+    ("INT8", "delta_int8", "#e6550d"),
+    ("fp32, equal exposure", "delta_matched_fp32", "#9ecae1"),
+    ("INT8, equal exposure", "delta_matched_int8", "#fdae6b"),
+]
 
 
 def plot(results: dict[str, Any], path: Path) -> None:
@@ -396,19 +471,18 @@ def plot(results: dict[str, Any], path: Path) -> None:
 
     acc, speed = results["accuracy"], results["throughput"]
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4), width_ratios=[2, 1])
-    width = 0.35
-    for i, (label, key, color) in enumerate(
-        [("fp32", "delta_fp32", "#3182bd"), ("INT8", "delta_int8", "#e6550d")]
-    ):
-        xs = [j + (i - 0.5) * width for j in range(len(acc))]
+    series = [s for s in _PLOTTED if s[1] in acc[0]]
+    width = 0.8 / len(series)
+    for i, (label, key, color) in enumerate(series):
+        xs = [j + (i - (len(series) - 1) / 2) * width for j in range(len(acc))]
         bars = left.bar(xs, [r[key] for r in acc], width, label=label, color=color)
-        left.bar_label(bars, fmt="%+.2f", fontsize=8, padding=2)
+        left.bar_label(bars, fmt="%+.2f", fontsize=7, padding=2)
     left.axhline(0, color="#333", linewidth=0.8)
     left.axhline(-1.0, color="#a00", linestyle="--", linewidth=1, label="target: -1.0")
     left.set_xticks(range(len(acc)), [r["corpus"] for r in acc])
     left.set_ylabel("multi-head minus single, test F1 points")
-    low = min(-2.0, min(min(r["delta_fp32"], r["delta_int8"]) for r in acc) - 0.5)
-    left.set_ylim(low, max(1.0, max(max(r["delta_fp32"], r["delta_int8"]) for r in acc) + 0.5))
+    deltas = [r[key] for r in acc for _, key, _ in series]
+    left.set_ylim(min(-2.0, min(deltas) - 0.5), max(1.0, max(deltas) + 0.5))
     left.legend(loc="upper left", fontsize=8)
     left.set_title("accuracy: one multi-head model vs one model per corpus")
     rate = speed["docs_per_s"]
@@ -442,14 +516,15 @@ def main(argv: list[str] | None = None) -> int:
         "--epochs",
         type=float,
         default=1.0,
-        help="every model's (single models: see --match-exposure)",
+        help="every model's (the --match-exposure control models: more)",
     )
     p.add_argument("--seed", type=int, default=42)
     p.add_argument(
         "--match-exposure",
         action="store_true",
-        help="train each single model for as many passes over its corpus as the multi-head "
-        "model makes (--epochs times its share under --sampling-temperature)",
+        help="also train the equal-exposure control: for each corpus the multi-head model "
+        "passes over more than once per epoch, a single model (matched-NAME) trained for "
+        "--epochs times those passes; the report compares the multi-head model with both",
     )
     p.add_argument(
         "--sampling-temperature",

@@ -79,7 +79,7 @@ def _args(data, temperature, match=True):
 def test_proportional_mixing_passes_over_every_corpus_once_per_epoch(tmp_path):
     data = _corpora(tmp_path, [30, 120])
     assert bench.exposure(_args(data, 1.0)) == {"corpus0": 1.0, "corpus1": 1.0}
-    assert bench.epochs_of(_args(data, 1.0), [data[0]]) == 2.0
+    assert not [name for name in bench.models(_args(data, 1.0)) if name.startswith("matched-")]
 
 
 def test_matched_single_models_train_as_many_passes_as_the_multi_head_model_makes(tmp_path):
@@ -87,6 +87,44 @@ def test_matched_single_models_train_as_many_passes_as_the_multi_head_model_make
     passes = bench.exposure(_args(data, 2.0))
     assert passes["corpus0"] > 1.0 > passes["corpus1"]
     assert passes["corpus0"] * 30 + passes["corpus1"] * 120 == pytest.approx(150, abs=1)
-    assert bench.epochs_of(_args(data, 2.0), [data[0]]) == pytest.approx(2 * passes["corpus0"])
-    assert bench.epochs_of(_args(data, 2.0), data) == 2.0  # the multi-head model itself
-    assert bench.epochs_of(_args(data, 2.0, match=False), [data[0]]) == 2.0
+    names = bench.models(_args(data, 2.0))
+    # the large corpus gets no matched model: its 2-epoch single model already passes more
+    assert [n for n in names if n.startswith("matched-")] == ["matched-corpus0"]
+    assert bench.epochs_of(_args(data, 2.0), "matched-corpus0") == pytest.approx(
+        2 * passes["corpus0"]
+    )
+    assert bench.epochs_of(_args(data, 2.0), "single-corpus0") == 2.0
+    assert bench.epochs_of(_args(data, 2.0), "multi-head") == 2.0
+    assert "matched-corpus0" not in bench.models(_args(data, 2.0, match=False))
+
+
+def _export(work, name, gates):
+    folder = work / "exports" / name
+    folder.mkdir(parents=True)
+    manifest = {"accuracy_heads": gates} if len(gates) > 1 else {"accuracy": gates[0]}
+    (folder / "biolite-export.json").write_text(json.dumps(manifest))
+
+
+def test_the_equal_exposure_control_uses_the_matched_model_or_else_the_single_one(tmp_path):
+    data = _corpora(tmp_path, [30, 120])
+    args = _args(data, 2.0)
+    args.work = tmp_path / "work"
+    _export(args.work, "multi-head", [
+        {"head": "corpus0", "fp32": 80.0, "int8": 79.5},
+        {"head": "corpus1", "fp32": 60.0, "int8": 59.0},
+    ])  # fmt: skip
+    _export(args.work, "single-corpus0", [{"data": str(data[0]), "fp32": 79.0, "int8": 79.0}])
+    _export(args.work, "single-corpus1", [{"data": str(data[1]), "fp32": 60.5, "int8": 59.5}])
+    _export(args.work, "matched-corpus0", [{"data": str(data[0]), "fp32": 81.5, "int8": 80.5}])
+    small, large = bench.accuracy(args)
+    assert (small["delta_fp32"], small["delta_int8"]) == (1.0, 0.5)
+    assert (small["delta_matched_fp32"], small["delta_matched_int8"]) == (-1.5, -1.0)
+    assert small["matched_epochs"] == bench.epochs_of(args, "matched-corpus0") > 2.0
+    assert large["matched_fp32"] == large["single_fp32"] == 60.5
+    assert (large["matched_epochs"], large["delta_matched_fp32"]) == (2.0, -0.5)
+    results = json.loads((COMMITTED / "results.json").read_text())
+    report = bench.report({**results, "accuracy": [small, large]})
+    assert "per corpus — met** (worst Δ\n-0.50 points)" in report
+    assert "**At equal exposure: NOT met** (worst Δ -1.50 points)" in report
+    passes = large["passes_per_epoch"]
+    assert f"| corpus1 | {passes:g} | 2 | 60.50 | 60.00 | -0.50 | 59.50 | 59.00 | -0.50 |" in report
