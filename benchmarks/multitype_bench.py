@@ -470,7 +470,7 @@ def plot(results: dict[str, Any], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     acc, speed = results["accuracy"], results["throughput"]
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4), width_ratios=[2, 1])
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.6), width_ratios=[2, 1])
     series = [s for s in _PLOTTED if s[1] in acc[0]]
     width = 0.8 / len(series)
     for i, (label, key, color) in enumerate(series):
@@ -483,7 +483,7 @@ def plot(results: dict[str, Any], path: Path) -> None:
     left.set_ylabel("multi-head minus single, test F1 points")
     deltas = [r[key] for r in acc for _, key, _ in series]
     left.set_ylim(min(-2.0, min(deltas) - 0.5), max(1.0, max(deltas) + 0.5))
-    left.legend(loc="upper left", fontsize=8)
+    left.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=3, fontsize=8)
     left.set_title("accuracy: one multi-head model vs one model per corpus")
     rate = speed["docs_per_s"]
     bars = right.bar(

@@ -38,9 +38,23 @@ def test_the_report_gives_the_sampling_and_the_development_split_scores(rendered
     report = (rendered / "README.md").read_text()
     temperature = results["settings"]["sampling_temperature"]
     assert f"sampling temperature {temperature:g}" in report
-    for corpus, f1 in results["devel"]["multi-head"].items():
-        single = results["devel"][f"single-{corpus}"][corpus]
-        assert f"| {corpus} | {single} | {f1:.2f} | {f1 - single:+.2f} |" in report
+    devel = results["devel"]
+    for corpus, f1 in devel["multi-head"].items():
+        single = devel[f"single-{corpus}"][corpus]
+        # the equal-exposure control: the matched model, else the (longer-trained) single
+        matched = devel.get(f"matched-{corpus}", {}).get(corpus, single)
+        cells = (
+            f"{single:.2f} | {matched:.2f} | {f1:.2f} | {f1 - single:+.2f} | {f1 - matched:+.2f}"
+        )
+        assert f"| {corpus} | {cells} |" in report
+
+
+def test_a_one_epoch_report_without_the_control_renders_as_before(tmp_path):
+    shutil.copy(COMMITTED / "epochs-1" / "results.json", tmp_path / "results.json")
+    assert bench.main(["--stage", "render", "--out", str(tmp_path)]) == 0
+    report = (tmp_path / "README.md").read_text()
+    assert report == (COMMITTED / "epochs-1" / "README.md").read_text()
+    assert "Control: equal exposure" not in report and "| corpus | single | multi-head |" in report
 
 
 def test_the_printed_command_runs_elsewhere_without_a_stage_or_a_local_path():
