@@ -263,17 +263,26 @@ def render(args: argparse.Namespace) -> None:
     plot(results, args.out / "multitype.png")
 
 
+def _cells(row: dict[str, Any], column: str, delta: str) -> str:
+    """Table cells of one accuracy row: single, multi-head, Δ, in fp32 then INT8
+    (``column`` and ``delta`` name the single model's columns, as in ``_versus``)."""
+    return " | ".join(
+        f"{row[f'{column}_{p}']:.2f} | {row[f'multi_{p}']:.2f} | {row[f'delta_{delta}{p}']:+.2f}"
+        for p in PRECISIONS
+    )
+
+
+def _verdict(acc: list[dict[str, Any]], delta: str) -> tuple[float, str]:
+    """(worst Δ over corpora and precisions, "met" or "NOT met" for the -1.0 target)."""
+    worst = min(r[f"delta_{delta}{p}"] for r in acc for p in PRECISIONS)
+    return worst, "met" if worst >= -1.0 else "NOT met"
+
+
 def report(results: dict[str, Any]) -> str:
     """The Markdown report: accuracy table, targets, sizes, throughput."""
     acc, speed, sizes = results["accuracy"], results["throughput"], results["sizes"]
-    rows = "\n".join(
-        f"| {r['corpus']} | {r['single_fp32']:.2f} | {r['multi_fp32']:.2f} | "
-        f"{r['delta_fp32']:+.2f} | {r['single_int8']:.2f} | {r['multi_int8']:.2f} | "
-        f"{r['delta_int8']:+.2f} |"
-        for r in acc
-    )
-    worst = min(min(r["delta_fp32"], r["delta_int8"]) for r in acc)
-    met = "met" if worst >= -1.0 else "NOT met"
+    rows = "\n".join(f"| {r['corpus']} | {_cells(r, 'single', '')} |" for r in acc)
+    worst, met = _verdict(acc, "")
     size_rows = "\n".join(
         f"| {name} | {f['model.safetensors'] / 1e6:.1f} | {f.get('model.onnx', 0) / 1e6:.1f} "
         f"| {f.get('model.int8.onnx', 0) / 1e6:.1f} |"
@@ -393,12 +402,10 @@ def _control(acc: list[dict[str, Any]], epochs: float) -> str:
         return ""
     rows = "\n".join(
         f"| {r['corpus']} | {r['passes_per_epoch']:g} | {r['matched_epochs']:g} | "
-        f"{r['matched_fp32']:.2f} | {r['multi_fp32']:.2f} | {r['delta_matched_fp32']:+.2f} | "
-        f"{r['matched_int8']:.2f} | {r['multi_int8']:.2f} | {r['delta_matched_int8']:+.2f} |"
+        f"{_cells(r, 'matched', 'matched_')} |"
         for r in acc
     )
-    worst = min(min(r["delta_matched_fp32"], r["delta_matched_int8"]) for r in acc)
-    met = "met" if worst >= -1.0 else "NOT met"
+    worst, met = _verdict(acc, "matched_")
     return f"""## Control: equal exposure (`--match-exposure`)
 
 Under temperature sampling one multi-head epoch passes over a small corpus more
