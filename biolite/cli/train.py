@@ -42,6 +42,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     add_field(ner, NerTrainConfig, "sampling_temperature")
     ner.add_argument(
+        "--teacher",
+        type=Path,
+        action="append",
+        default=None,
+        help="with several --data: a single-corpus NER model per --data, in the same order "
+        "and fine-tuned from the same encoder family; each head learns from its "
+        "teacher's probabilities, annealed to the gold labels by the last step",
+    )
+    ner.add_argument(
         "--label-all-subtokens",
         action="store_true",
         help="train on every sub-token, not only the first (the paper's quirk)",
@@ -161,6 +170,7 @@ def run_ner(args: argparse.Namespace) -> int:
         entity_type=one_or_list(args.entity_type),
         label_all_subtokens=args.label_all_subtokens,
         sampling_temperature=args.sampling_temperature,
+        teacher=args.teacher,
     )
     result = train_ner(config)
     _print_result(result, config.eval_split, f"{result.train_sentences} sentences")

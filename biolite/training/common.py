@@ -44,8 +44,11 @@ class FineTuneConfig(BaseModel):
     overwrite: bool = False
 
 
-def training_arguments(config: FineTuneConfig, workdir: Path, progress: bool) -> Any:
-    """``TrainingArguments`` for ``config`` (no checkpoints, no reporting)."""
+def training_arguments(
+    config: FineTuneConfig, workdir: Path, progress: bool, keep_columns: bool = False
+) -> Any:
+    """``TrainingArguments`` for ``config`` (no checkpoints, no reporting;
+    ``keep_columns``: pass every example key to the collator, not only model inputs)."""
     import torch
     from transformers import TrainingArguments
 
@@ -65,6 +68,7 @@ def training_arguments(config: FineTuneConfig, workdir: Path, progress: bool) ->
         disable_tqdm=not progress,
         use_cpu=not torch.cuda.is_available(),
         dataloader_num_workers=0,
+        remove_unused_columns=not keep_columns,
     )
 
 
@@ -76,15 +80,16 @@ def train(
     workdir: Path,
     progress: bool,
     compute_loss: Callable[..., Any] | None = None,
+    side_inputs: tuple[str, ...] = (),
 ) -> Any:
     """Run ``transformers.Trainer`` and return the trained model (``compute_loss``:
-    Trainer's ``compute_loss_func``, instead of the model's own loss)."""
-    from transformers import Trainer
-
+    Trainer's ``compute_loss_func``, instead of the model's own loss; ``side_inputs``:
+    batch keys that are not model inputs, passed to ``compute_loss`` by name with the
+    fraction of training done as ``progress``)."""
     scratch = workdir / "_checkpoints"
-    trainer = Trainer(
+    trainer = _trainer_class(side_inputs)(
         model=model,
-        args=training_arguments(config, scratch, progress),
+        args=training_arguments(config, scratch, progress, keep_columns=bool(side_inputs)),
         train_dataset=features,
         data_collator=collator,
         compute_loss_func=compute_loss,
@@ -92,6 +97,28 @@ def train(
     trainer.train()
     shutil.rmtree(scratch, ignore_errors=True)
     return trainer.model
+
+
+def _trainer_class(side_inputs: tuple[str, ...]) -> Any:
+    from transformers import Trainer
+
+    if not side_inputs:
+        return Trainer
+
+    class SideInputTrainer(Trainer):
+        """Trainer whose loss also gets the batch's side inputs and the progress."""
+
+        def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
+            side = {key: inputs.pop(key) for key in side_inputs}
+            labels = inputs.pop("labels")
+            outputs = model(**inputs)
+            progress = self.state.global_step / max(self.state.max_steps, 1)
+            loss = self.compute_loss_func(
+                outputs, labels, num_items_in_batch=num_items_in_batch, progress=progress, **side
+            )
+            return (loss, outputs) if return_outputs else loss
+
+    return SideInputTrainer
 
 
 def load_base(base: str, task: str, auto_class: str, labels: list[str]) -> tuple[Any, Any]:

@@ -33,7 +33,11 @@ def head_loss(heads: Sequence[Head]) -> Callable[..., Any]:
     """``Trainer`` ``compute_loss_func``: per-row cross-entropy over the row's own head.
 
     Labels are global column ids; a row's head is the block its labelled tokens fall
-    in (a row with no labelled token contributes nothing)."""
+    in (a row with no labelled token contributes nothing). With ``teacher``
+    probabilities (``biolite.training.teachers``) the target of each labelled token
+    is ``progress`` x its gold label + (1 - ``progress``) x its teacher's
+    distribution, ``progress`` being the fraction of training done (teacher
+    annealing)."""
     import torch
     import torch.nn.functional as F
 
@@ -44,16 +48,25 @@ def head_loss(heads: Sequence[Head]) -> Callable[..., Any]:
         allowed[i, slice(*head.columns)] = True
     allowed[-1] = True  # rows without labels
 
-    def loss(outputs: Any, labels: Any, num_items_in_batch: Any = None) -> Any:
+    def loss(
+        outputs: Any,
+        labels: Any,
+        num_items_in_batch: Any = None,
+        teacher: Any = None,
+        progress: float = 1.0,
+    ) -> Any:
         logits = (outputs["logits"] if isinstance(outputs, dict) else outputs[0]).float()
         valid = labels >= 0
         first = torch.where(valid, labels, torch.full_like(labels, width)).min(dim=1).values
         row_head = torch.bucketize(first, ends.to(labels.device), right=True)
         keep = allowed.to(labels.device)[row_head][:, None, :]
-        masked = logits.masked_fill(~keep, MASKED)
-        total = F.cross_entropy(
-            masked.reshape(-1, width), labels.reshape(-1), ignore_index=-100, reduction="sum"
+        log_p = logits.masked_fill(~keep, MASKED).log_softmax(-1)
+        total = F.nll_loss(
+            log_p.reshape(-1, width), labels.reshape(-1), ignore_index=-100, reduction="sum"
         )
+        if teacher is not None:
+            soft = -(teacher * log_p).sum(-1)[valid].sum()
+            total = progress * total + (1.0 - progress) * soft
         count = num_items_in_batch if num_items_in_batch is not None else valid.sum().clamp(min=1)
         return total / count
 
@@ -125,10 +138,22 @@ def _fit(config: Any, heads: list[Head], train: list[list[Any]], workdir: Path, 
         for f in features:
             f["labels"] = [y if y == IGNORE else y + head.offset for y in f["labels"]]
         groups.append(features)
+    collator, side = DataCollatorForTokenClassification(tokenizer), ()
+    if config.teacher:
+        from biolite.training import teachers
+
+        collator = teachers.prepare(config.teacher, heads, groups, tokenizer, progress)
+        side = (teachers.TEACHER,)
     features = mix(groups, config.sampling_temperature, config.seed)
-    collator = DataCollatorForTokenClassification(tokenizer)
     model = train_model(
-        model, features, collator, config, workdir, progress, compute_loss=head_loss(heads)
+        model,
+        features,
+        collator,
+        config,
+        workdir,
+        progress,
+        compute_loss=head_loss(heads),
+        side_inputs=side,
     )
     return model, tokenizer
 

@@ -40,6 +40,12 @@ class NerTrainConfig(FineTuneConfig):
         description="several corpora: draw corpus c with probability proportional to "
         "n_c^(1/T); 1 = proportional to size (every sentence once per epoch)",
     )
+    teacher: list[Path] | None = Field(
+        None,
+        description="several corpora: a single-corpus model per --data (same order, same "
+        "encoder family) whose probabilities each head learns from, annealed to the gold "
+        "labels by the end of training (born-again multi-task distillation)",
+    )
 
     @model_validator(mode="after")
     def _per_corpus(self) -> NerTrainConfig:
@@ -48,6 +54,11 @@ class NerTrainConfig(FineTuneConfig):
             raise ValueError(
                 f"{len(self.entity_type)} --entity-type values for {n} --data folders: "
                 "give one per --data, in the same order"
+            )
+        if self.teacher and (not self.multi_head or len(self.teacher) != n):
+            raise ValueError(
+                f"{len(self.teacher)} --teacher models for {n} --data folders: "
+                "distillation needs several --data and one --teacher per --data, in order"
             )
         names = [corpus_name(d) for d in self.corpora]
         if len(set(names)) != len(names):
