@@ -40,9 +40,7 @@ def load_teacher(path: Path, head: Head, tokenizer: Any) -> Any:
 
     if not (Path(path) / "config.json").is_file():
         raise ConfigError(f"--teacher {path}: not a model folder (no config.json)")
-    model = transformers.AutoModelForTokenClassification.from_pretrained(
-        path, use_safetensors=True
-    )
+    model = transformers.AutoModelForTokenClassification.from_pretrained(path, use_safetensors=True)
     if getattr(model.config, HEADS_KEY, None):
         raise ConfigError(f"--teacher {path} is a multi-head model; give a single-corpus model")
     labels = [model.config.id2label[i] for i in range(model.config.num_labels)]
