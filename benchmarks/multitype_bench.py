@@ -92,8 +92,19 @@ def epochs_of(args: argparse.Namespace, name: str) -> float:
     return args.epochs
 
 
+def teachers(args: argparse.Namespace, corpora: list[Path]) -> list[str]:
+    """``--teacher`` options of a multi-head model under ``--distill``: each corpus's
+    single model (trained first), in ``--data`` order."""
+    if not args.distill or len(corpora) < 2:
+        return []
+    return [
+        x for d in corpora for x in ("--teacher", str(args.work / "models" / f"single-{_name(d)}"))
+    ]
+
+
 def train(args: argparse.Namespace) -> None:
-    for name, corpora, out in _todo(args, "models"):
+    # the multi-head model last: under --distill the single models are its teachers
+    for name, corpora, out in sorted(_todo(args, "models"), key=lambda m: len(m[1]) > 1):
         data = [x for d in corpora for x in ("--data", str(d))]
         limit = ["--max-train-examples", str(args.max_train_examples)]
         mixing = ["--sampling-temperature", str(args.sampling_temperature)]
@@ -102,7 +113,7 @@ def train(args: argparse.Namespace) -> None:
             "--epochs", str(epochs_of(args, name)),
             *(limit if args.max_train_examples else []),
             "--max-length", "128", "--eval-split", "none", "--seed", str(args.seed),
-            *(mixing if len(corpora) > 1 else []),
+            *(mixing if len(corpora) > 1 else []), *teachers(args, corpora),
         )  # fmt: skip
 
 
@@ -239,6 +250,7 @@ def measure(args: argparse.Namespace) -> None:
             "max_train_examples_per_corpus": args.max_train_examples,
             "seed": args.seed,
             "sampling_temperature": args.sampling_temperature,
+            "distill": args.distill,
             "epochs_per_model": {name: epochs_of(args, name) for name in models(args)},
             "passes_per_epoch": exposure(args),
         },
@@ -294,7 +306,7 @@ def report(results: dict[str, Any]) -> str:
     speed_met = "met" if speed["speedup"] >= 2.5 else "NOT met"
     settings = results["settings"]
     limit = settings["max_train_examples_per_corpus"] or "all"
-    temperature = settings.get("sampling_temperature", 1.0)
+    mixing = _sampling(settings.get("sampling_temperature", 1.0)) + _distilled(settings)
     devel = _devel_table(results.get("devel"))
     notes = "".join(f"\n**Note:** {note}\n" for note in results.get("notes", []))
     return f"""# All entity types in one encoder pass: multi-head vs single-corpus students
@@ -313,7 +325,7 @@ Every model: base `{_base_name(settings["base"])}`, {settings["epochs"]} epoch(s
 (fewer than the paper's 5, for a 2-core machine){_single_epochs(settings)},
 training sentences per corpus: {limit}, seed {settings["seed"]}, the paper's other
 settings (lr 5e-5, batch 16, cosine, weight decay 0.01, 128-token examples). The
-multi-head model is one run over all corpora together, {_sampling(temperature)};
+multi-head model is one run over all corpora together, {mixing};
 each single model is one run on its own corpus. F1: entity-level strict IOB2
 (seqeval) on each corpus's whole **test** split, from `biolite export --int8`'s
 accuracy gate (fp32 = the ONNX fp32 graph, INT8 = dynamic per-token INT8), the
@@ -424,6 +436,17 @@ the extra passes shows here.
 """
 
 
+def _distilled(settings: dict[str, Any]) -> str:
+    if not settings.get("distill"):
+        return ""
+    return (
+        ", **distilled** from the single models below (`--distill`: `biolite train ner "
+        "--teacher`, one per corpus; each head's targets move from its teacher's "
+        "probabilities at the first step to the gold labels at the last, so the "
+        "multi-head model's training includes the single models')"
+    )
+
+
 def _sampling(temperature: float) -> str:
     if temperature == 1.0:
         return "sampling proportional to corpus size (every sentence once per epoch)"
@@ -532,6 +555,12 @@ def main(argv: list[str] | None = None) -> int:
         help="also train the equal-exposure control: for each corpus the multi-head model "
         "passes over more than once per epoch, a single model (matched-NAME) trained for "
         "--epochs times those passes; the report compares the multi-head model with both",
+    )
+    p.add_argument(
+        "--distill",
+        action="store_true",
+        help="train the multi-head model after the single models, each head learning "
+        "from its corpus's single model (biolite train ner --teacher)",
     )
     p.add_argument(
         "--sampling-temperature",

@@ -145,3 +145,23 @@ def test_the_equal_exposure_control_uses_the_matched_model_or_else_the_single_on
     assert "**At equal exposure: NOT met** (worst Δ -1.50 points)" in report
     passes = large["passes_per_epoch"]
     assert f"| corpus1 | {passes:g} | 2 | 60.50 | 60.00 | -0.50 | 59.50 | 59.00 | -0.50 |" in report
+
+
+def test_under_distill_the_multi_head_model_trains_last_with_each_single_as_teacher(
+    tmp_path, monkeypatch
+):
+    data = _corpora(tmp_path, [30, 120])
+    args = _args(data, 1.0, match=False)
+    args.distill, args.work, args.base, args.seed = True, tmp_path / "work", "base", 42
+    commands = []
+    monkeypatch.setattr(bench, "_cli", lambda *a, **k: commands.append(list(a)))
+    bench.train(args)
+    outs = [c[c.index("--out") + 1] for c in commands]
+    assert [Path(o).name for o in outs] == ["single-corpus0", "single-corpus1", "multi-head"]
+    multi = commands[-1]
+    teachers = [multi[i + 1] for i, word in enumerate(multi) if word == "--teacher"]
+    assert teachers == outs[:2]
+    assert all("--teacher" not in c for c in commands[:2])
+    args.distill, commands[:] = False, []
+    bench.train(args)
+    assert all("--teacher" not in c for c in commands)
