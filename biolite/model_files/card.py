@@ -101,8 +101,12 @@ def training_card(task: str, config: dict[str, Any], result: dict[str, Any], ver
         for k in ("learning_rate", "batch_size", "epochs", "scheduler", "weight_decay")
         if k in config
     }
-    rows = "\n".join(f"| {k} | {v} |" for k, v in settings.items())
     folders = _folders(config["data"])
+    if len(folders) > 1:
+        settings["sampling_temperature"] = config.get("sampling_temperature", 1.0)
+    if config.get("teacher"):
+        settings["teachers (distilled from)"] = ", ".join(f"`{t}`" for t in config["teacher"])
+    rows = "\n".join(f"| {k} | {v} |" for k, v in settings.items())
     per_corpus = result.get("eval_per_corpus") or (
         {Path(folders[0]).name: scores} if scores else {}
     )

@@ -163,6 +163,8 @@ def test_train_with_teachers_learns_every_head_and_records_them(
     record = json.loads((student / "biolite-train.json").read_text())
     assert record["config"]["teacher"] == [str(trained_ner_dir), str(chem_teacher)]
     assert biolite.pipeline("ner", model=student).heads == list(CORPORA)
+    card = (student / "README.md").read_text()
+    assert f"| teachers (distilled from) | `{trained_ner_dir}`, `{chem_teacher}` |" in card
     untrained = _untrained(student, CORPORA, tokenizer_dir, tmp_path)
     for name in CORPORA:
         trained, before = _head_f1(student, name, data_dir), _head_f1(untrained, name, data_dir)
