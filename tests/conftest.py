@@ -7,12 +7,19 @@ whole suite runs on a CPU in minutes with no network.
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+# A suite started in the background by a non-interactive shell (`cmd &`, nohup) has
+# SIGINT ignored, and every process it starts would inherit that and shrug off the
+# SIGINT tests' signal. A handled signal is reset to the default across exec.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 DATA = Path(
     os.environ.get(
