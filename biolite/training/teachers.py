@@ -33,17 +33,19 @@ TEACHER = "teacher"
 
 
 def load_teacher(path: Path, head: Head, tokenizer: Any) -> Any:
-    """The single-corpus NER model at ``path``, checked against ``head`` and ``tokenizer``."""
+    """The single-corpus NER model at ``path`` as a torch runtime, checked against
+    ``head`` and ``tokenizer``."""
     import transformers
 
+    from biolite.runtimes.torch import TorchRuntime
     from biolite.tasks.heads import HEADS_KEY
 
     if not (Path(path) / "config.json").is_file():
         raise ConfigError(f"--teacher {path}: not a model folder (no config.json)")
-    model = transformers.AutoModelForTokenClassification.from_pretrained(path, use_safetensors=True)
-    if getattr(model.config, HEADS_KEY, None):
+    teacher = TorchRuntime(Path(path), "ner")
+    if getattr(teacher.config, HEADS_KEY, None):
         raise ConfigError(f"--teacher {path} is a multi-head model; give a single-corpus model")
-    labels = [model.config.id2label[i] for i in range(model.config.num_labels)]
+    labels = [teacher.config.id2label[i] for i in range(teacher.config.num_labels)]
     if sorted(labels) != sorted(head.labels):
         raise ConfigError(
             f"--teacher {path} tags {labels}, but the head {head.name!r} tags "
@@ -55,7 +57,7 @@ def load_teacher(path: Path, head: Head, tokenizer: Any) -> Any:
             f"--teacher {path} uses another vocabulary than --base: distillation "
             "needs the teacher fine-tuned from the same encoder family (same tokenizer)"
         )
-    return model.eval()
+    return teacher
 
 
 def columns(teacher: Any, head: Head) -> np.ndarray:
@@ -70,32 +72,21 @@ def attach_soft_targets(
     width: int,
     examples: Sequence[dict],
     pad_id: int,
-    batch_size: int = 64,
     progress: bool = False,
 ) -> None:
-    """Store ``teacher``'s probabilities for each example under ``TEACHER``: a float16
-    array (tokens, ``width``), the head's columns filled, every other column zero."""
-    import torch
-    from tqdm.auto import tqdm
+    """Store ``teacher``'s probabilities (a torch runtime's, run through the one
+    batching loop) for each example under ``TEACHER``: a float16 array (tokens,
+    ``width``), the head's columns filled, every other column zero."""
+    from biolite.runtimes.batching import default_batching, run_batches
+    from biolite.tasks.base import softmax
 
     where = columns(teacher, head)
-    order = sorted(range(len(examples)), key=lambda i: len(examples[i]["input_ids"]))
-    batches = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
-    for batch in tqdm(batches, desc=f"teacher {head.name}", disable=not progress):
-        longest = max(len(examples[i]["input_ids"]) for i in batch)
-        ids = torch.full((len(batch), longest), pad_id, dtype=torch.long)
-        mask = torch.zeros((len(batch), longest), dtype=torch.long)
-        for row, i in enumerate(batch):
-            n = len(examples[i]["input_ids"])
-            ids[row, :n] = torch.tensor(examples[i]["input_ids"])
-            mask[row, :n] = 1
-        with torch.inference_mode():
-            probs = teacher(input_ids=ids, attention_mask=mask).logits.float().softmax(-1)
-        for row, i in enumerate(batch):
-            n = len(examples[i]["input_ids"])
-            soft = np.zeros((n, width), dtype=np.float16)
-            soft[:, where] = probs[row, :n].numpy()
-            examples[i][TEACHER] = soft
+    sequences = [example["input_ids"] for example in examples]
+    logits = run_batches(teacher, sequences, default_batching(), pad_id, progress=progress)
+    for example, scores in zip(examples, logits):
+        soft = np.zeros((len(scores), width), dtype=np.float16)
+        soft[:, where] = softmax(scores)
+        example[TEACHER] = soft
 
 
 class SoftTargetCollator:
