@@ -102,6 +102,11 @@ def teachers(args: argparse.Namespace, corpora: list[Path]) -> list[str]:
     ]
 
 
+def weights(args: argparse.Namespace) -> list[str]:
+    """``--loss-weight`` options of the multi-head model (none: all 1)."""
+    return [x for w in args.loss_weight or [] for x in ("--loss-weight", f"{w:g}")]
+
+
 def train(args: argparse.Namespace) -> None:
     # the multi-head model last: under --distill the single models are its teachers
     for name, corpora, out in sorted(_todo(args, "models"), key=lambda m: len(m[1]) > 1):
@@ -114,6 +119,7 @@ def train(args: argparse.Namespace) -> None:
             *(limit if args.max_train_examples else []),
             "--max-length", "128", "--eval-split", "none", "--seed", str(args.seed),
             *(mixing if len(corpora) > 1 else []), *teachers(args, corpora),
+            *(weights(args) if len(corpora) > 1 else []),
         )  # fmt: skip
 
 
@@ -251,6 +257,7 @@ def measure(args: argparse.Namespace) -> None:
             "seed": args.seed,
             "sampling_temperature": args.sampling_temperature,
             "distill": args.distill,
+            "loss_weight": args.loss_weight,
             "epochs_per_model": {name: epochs_of(args, name) for name in models(args)},
             "passes_per_epoch": exposure(args),
         },
@@ -306,7 +313,11 @@ def report(results: dict[str, Any]) -> str:
     speed_met = "met" if speed["speedup"] >= 2.5 else "NOT met"
     settings = results["settings"]
     limit = settings["max_train_examples_per_corpus"] or "all"
-    mixing = _sampling(settings.get("sampling_temperature", 1.0)) + _distilled(settings)
+    mixing = (
+        _sampling(settings.get("sampling_temperature", 1.0))
+        + _weighted(settings, [r["corpus"] for r in acc])
+        + _distilled(settings)
+    )
     devel = _devel_table(results.get("devel"))
     notes = "".join(f"\n**Note:** {note}\n" for note in results.get("notes", []))
     return f"""# All entity types in one encoder pass: multi-head vs single-corpus students
@@ -434,6 +445,16 @@ the extra passes shows here.
 **At equal exposure: {met}** (worst Δ {worst:+.2f} points).
 
 """
+
+
+def _weighted(settings: dict[str, Any], corpora: list[str]) -> str:
+    if not settings.get("loss_weight"):
+        return ""
+    pairs = ", ".join(f"{c} {w:g}" for c, w in zip(corpora, settings["loss_weight"]))
+    return (
+        f", loss weights {pairs} (`--loss-weight`: each corpus's tokens' loss is "
+        "multiplied by its weight; how often a sentence is seen does not change)"
+    )
 
 
 def _distilled(settings: dict[str, Any]) -> str:
@@ -567,6 +588,12 @@ def main(argv: list[str] | None = None) -> int:
         type=float,
         default=1.0,
         help="the multi-head model's corpus mixing (1: proportional; 2: square-root)",
+    )
+    p.add_argument(
+        "--loss-weight",
+        type=float,
+        action="append",
+        help="the multi-head model's loss weight per --data, in order (default 1 each)",
     )
     p.add_argument(
         "--corpus",

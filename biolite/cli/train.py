@@ -51,6 +51,15 @@ def register(sub: argparse._SubParsersAction) -> None:
         "teacher's probabilities, annealed to the gold labels by the last step",
     )
     ner.add_argument(
+        "--loss-weight",
+        type=float,
+        action="append",
+        default=None,
+        help="with several --data: a weight per --data, in the same order, multiplying "
+        "that corpus's tokens' loss (default 1 each): more gradient for a corpus without "
+        "repeating its sentences",
+    )
+    ner.add_argument(
         "--label-all-subtokens",
         action="store_true",
         help="train on every sub-token, not only the first (the paper's quirk)",
@@ -171,6 +180,7 @@ def run_ner(args: argparse.Namespace) -> int:
         label_all_subtokens=args.label_all_subtokens,
         sampling_temperature=args.sampling_temperature,
         teacher=args.teacher,
+        loss_weight=args.loss_weight,
     )
     result = train_ner(config)
     _print_result(result, config.eval_split, f"{result.train_sentences} sentences")

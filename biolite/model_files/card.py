@@ -106,6 +106,9 @@ def training_card(task: str, config: dict[str, Any], result: dict[str, Any], ver
         settings["sampling_temperature"] = config.get("sampling_temperature", 1.0)
     if config.get("teacher"):
         settings["teachers (distilled from)"] = ", ".join(f"`{t}`" for t in config["teacher"])
+    if config.get("loss_weight"):
+        weights = zip(folders, config["loss_weight"])
+        settings["loss weights"] = ", ".join(f"{Path(d).name} {w:g}" for d, w in weights)
     rows = "\n".join(f"| {k} | {v} |" for k, v in settings.items())
     per_corpus = result.get("eval_per_corpus") or (
         {Path(folders[0]).name: scores} if scores else {}

@@ -29,11 +29,14 @@ from biolite.types import TypeScores
 MASKED = -1e4
 
 
-def head_loss(heads: Sequence[Head]) -> Callable[..., Any]:
+def head_loss(heads: Sequence[Head], weights: Sequence[float] | None = None) -> Callable[..., Any]:
     """``Trainer`` ``compute_loss_func``: per-row cross-entropy over the row's own head.
 
     Labels are global column ids; a row's head is the block its labelled tokens fall
-    in (a row with no labelled token contributes nothing). With ``teacher``
+    in (a row with no labelled token contributes nothing). ``weights`` (one per head,
+    default all 1) multiply each head's tokens' loss; the sum is still divided by the
+    number of labelled tokens, so a weight of 2 counts that corpus's tokens twice in
+    the gradient without changing how often they are seen. With ``teacher``
     probabilities (``biolite.training.teachers``) the target of each labelled token
     is ``progress`` x its gold label + (1 - ``progress``) x its teacher's
     distribution, ``progress`` being the fraction of training done (teacher
@@ -47,6 +50,7 @@ def head_loss(heads: Sequence[Head]) -> Callable[..., Any]:
     for i, head in enumerate(heads):
         allowed[i, slice(*head.columns)] = True
     allowed[-1] = True  # rows without labels
+    scale = torch.tensor([*(weights or [1.0] * len(heads)), 0.0])
 
     def loss(
         outputs: Any,
@@ -61,12 +65,13 @@ def head_loss(heads: Sequence[Head]) -> Callable[..., Any]:
         row_head = torch.bucketize(first, ends.to(labels.device), right=True)
         keep = allowed.to(labels.device)[row_head][:, None, :]
         log_p = logits.masked_fill(~keep, MASKED).log_softmax(-1)
-        total = F.nll_loss(
-            log_p.reshape(-1, width), labels.reshape(-1), ignore_index=-100, reduction="sum"
-        )
+        token = F.nll_loss(
+            log_p.transpose(1, 2), labels, ignore_index=-100, reduction="none"
+        )  # (rows, tokens), 0 where ignored
         if teacher is not None:
-            soft = -(teacher * log_p).sum(-1)[valid].sum()
-            total = progress * total + (1.0 - progress) * soft
+            soft = -(teacher * log_p).sum(-1) * valid
+            token = progress * token + (1.0 - progress) * soft
+        total = (token * scale.to(token.device)[row_head][:, None]).sum()
         count = num_items_in_batch if num_items_in_batch is not None else valid.sum().clamp(min=1)
         return total / count
 
@@ -152,7 +157,7 @@ def _fit(config: Any, heads: list[Head], train: list[list[Any]], workdir: Path, 
         config,
         workdir,
         progress,
-        compute_loss=head_loss(heads),
+        compute_loss=head_loss(heads, config.loss_weight),
         side_inputs=side,
     )
     return model, tokenizer

@@ -46,6 +46,12 @@ class NerTrainConfig(FineTuneConfig):
         "encoder family) whose probabilities each head learns from, annealed to the gold "
         "labels by the end of training (born-again multi-task distillation)",
     )
+    loss_weight: list[float] | None = Field(
+        None,
+        description="several corpora: one weight per --data multiplying its tokens' loss "
+        "(default 1 each); raises a corpus's share of the gradient without repeating "
+        "its sentences",
+    )
 
     @model_validator(mode="after")
     def _per_corpus(self) -> NerTrainConfig:
@@ -60,6 +66,13 @@ class NerTrainConfig(FineTuneConfig):
                 f"{len(self.teacher)} --teacher models for {n} --data folders: "
                 "distillation needs several --data and one --teacher per --data, in order"
             )
+        if self.loss_weight and (not self.multi_head or len(self.loss_weight) != n):
+            raise ValueError(
+                f"{len(self.loss_weight)} --loss-weight values for {n} --data folders: "
+                "give several --data and one --loss-weight per --data, in order"
+            )
+        if self.loss_weight and min(self.loss_weight) <= 0:
+            raise ValueError(f"--loss-weight values must be positive: {self.loss_weight}")
         names = [corpus_name(d) for d in self.corpora]
         if len(set(names)) != len(names):
             raise ValueError(f"--data folders must have different names (heads): {names}")

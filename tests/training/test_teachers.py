@@ -118,8 +118,8 @@ def test_the_trainer_hands_the_loss_the_teacher_batch_and_a_progress_from_0_to_1
     seen = []
     real = training_heads.head_loss
 
-    def recording(heads):
-        loss = real(heads)
+    def recording(heads, weights=None):
+        loss = real(heads, weights)
 
         def record(outputs, labels, num_items_in_batch=None, teacher=None, progress=1.0):
             seen.append((progress, tuple(teacher.shape), tuple(labels.shape)))
