@@ -89,7 +89,7 @@ def _corpora(tmp_path, sizes):
 def _args(data, temperature, match=True):
     return argparse.Namespace(
         data=data, max_train_examples=0, sampling_temperature=temperature, epochs=2.0,
-        match_exposure=match,
+        match_exposure=match, loss_weight=None,
     )  # fmt: skip
 
 
@@ -165,3 +165,21 @@ def test_under_distill_the_multi_head_model_trains_last_with_each_single_as_teac
     args.distill, commands[:] = False, []
     bench.train(args)
     assert all("--teacher" not in c for c in commands)
+
+
+def test_loss_weights_reach_only_the_multi_head_training_and_the_report(tmp_path, monkeypatch):
+    data = _corpora(tmp_path, [30, 120])
+    args = _args(data, 1.0, match=False)
+    args.distill, args.work, args.base, args.seed = False, tmp_path / "work", "base", 42
+    args.loss_weight = [2.0, 1.0]
+    commands = []
+    monkeypatch.setattr(bench, "_cli", lambda *a, **k: commands.append(list(a)))
+    bench.train(args)
+    weights = [[c[i + 1] for i, w in enumerate(c) if w == "--loss-weight"] for c in commands]
+    assert weights == [[], [], ["2", "1"]]  # single, single, multi-head
+    results = json.loads((COMMITTED / "results.json").read_text())
+    settings = {**results["settings"], "loss_weight": [2.0, 1.0, 1.0]}
+    report = bench.report({**results, "settings": settings})
+    corpora = [r["corpus"] for r in results["accuracy"]]
+    assert f"loss weights {corpora[0]} 2, {corpora[1]} 1, {corpora[2]} 1" in report
+    assert "loss weights" not in bench.report(results)

@@ -139,6 +139,46 @@ def test_a_sentence_is_scored_only_on_its_own_heads_columns():
     assert loss({"logits": logits}, torch.full((2, 4), -100)).item() == 0.0
 
 
+def test_a_loss_weight_multiplies_its_heads_tokens_but_not_the_token_count():
+    import torch
+
+    heads = make_heads([("a", bio("Disease")), ("b", bio("Gene"))])
+    torch.manual_seed(0)
+    logits = torch.randn(3, 4, 6)
+    # rows 0 and 2 belong to head a (3 and 2 labelled tokens), row 1 to head b (2)
+    labels = torch.tensor([[-100, 1, 2, 0], [-100, 3 + 1, 3 + 0, -100], [0, 0, -100, -100]])
+    plain, weighted = head_loss(heads), head_loss(heads, [1.0, 2.5])
+
+    def token_sum(loss, row, **soft):
+        return loss({"logits": logits[row : row + 1]}, labels[row : row + 1], **soft)
+
+    sums = [token_sum(plain, row) * n for row, n in enumerate((3, 2, 2))]
+    expected = (sums[0] + 2.5 * sums[1] + sums[2]) / 7  # still divided by all 7 tokens
+    assert torch.isclose(weighted({"logits": logits}, labels), expected)
+    same = head_loss(heads, [1.0, 1.0])({"logits": logits}, labels)
+    assert torch.isclose(same, plain({"logits": logits}, labels))
+    teacher = torch.zeros(1, 4, 6)
+    teacher[0, :, 3:] = torch.tensor([0.6, 0.1, 0.3])
+    soft = {"teacher": teacher, "progress": 0.0}  # the teacher's term is weighted too
+    assert torch.isclose(token_sum(weighted, 1, **soft), 2.5 * token_sum(plain, 1, **soft))
+
+
+def test_loss_weights_are_given_one_per_data_folder_and_positive(data_dir, tmp_path):
+    from pydantic import ValidationError
+
+    from biolite.training.ner import NerTrainConfig
+
+    folders = [data_dir / name for name in MULTI_CORPORA]
+    with pytest.raises(ValidationError, match="one --loss-weight per --data"):
+        NerTrainConfig(base="x", data=folders, out=tmp_path, loss_weight=[1.0, 2.0])
+    with pytest.raises(ValidationError, match="one --loss-weight per --data"):
+        NerTrainConfig(base="x", data=folders[0], out=tmp_path, loss_weight=[2.0])
+    with pytest.raises(ValidationError, match="positive"):
+        NerTrainConfig(base="x", data=folders, out=tmp_path, loss_weight=[1.0, 0.0, 1.0])
+    config = NerTrainConfig(base="x", data=folders, out=tmp_path, loss_weight=[1, 2, 1])
+    assert config.loss_weight == [1.0, 2.0, 1.0]
+
+
 def test_corpora_mix_in_proportion_by_default_or_temperature_smoothed():
     small, large = (
         [{"i": i, "c": "s"} for i in range(100)],
@@ -184,12 +224,15 @@ def test_the_train_command_takes_several_data_folders_and_scores_each(
     base = build_tiny_bert(tokenizer_dir, tmp_path / "base", head="base", hidden=64)
     folders = [x for name in MULTI_CORPORA[1:] for x in ("--data", str(multi_eval_dir / name))]
     argv = ["train", "ner", "--base", str(base), *folders, "--out", str(tmp_path / "out")]
-    assert main([*argv, "--epochs", "1", "--max-length", "64", "--sampling-temperature", "2"]) == 0
+    argv += ["--epochs", "1", "--max-length", "64", "--sampling-temperature", "2"]
+    assert main([*argv, "--loss-weight", "2", "--loss-weight", "1"]) == 0
     printed = capsys.readouterr().out
     assert "BC5CDR-chem" in printed and "BC2GM" in printed
     record = json.loads((tmp_path / "out" / "biolite-train.json").read_text())
     assert record["config"]["sampling_temperature"] == 2.0
+    assert record["config"]["loss_weight"] == [2.0, 1.0]
     assert set(record["result"]["eval_per_corpus"]) == {"BC5CDR-chem", "BC2GM"}
     assert record["result"]["train_sentences_per_corpus"] == {"BC5CDR-chem": 300, "BC2GM": 300}
     card = (tmp_path / "out" / "README.md").read_text()
     assert "one head per corpus" in card and card.count("entity F1") == 2
+    assert "| loss weights | BC5CDR-chem 2, BC2GM 1 |" in card

@@ -115,10 +115,11 @@ def test_the_trainer_hands_the_loss_the_teacher_batch_and_a_progress_from_0_to_1
     from biolite.training import heads as training_heads
     from biolite.training.ner import NerTrainConfig, train_ner
 
-    seen = []
+    seen, given = [], []
     real = training_heads.head_loss
 
     def recording(heads, weights=None):
+        given.append(weights)
         loss = real(heads, weights)
 
         def record(outputs, labels, num_items_in_batch=None, teacher=None, progress=1.0):
@@ -133,6 +134,7 @@ def test_the_trainer_hands_the_loss_the_teacher_batch_and_a_progress_from_0_to_1
         base=str(base),
         data=[multi_eval_dir / name for name in CORPORA],
         teacher=[trained_ner_dir, chem_teacher],
+        loss_weight=[1.0, 3.0],
         out=tmp_path / "out",
         max_train_examples=64,
         epochs=2,
@@ -141,6 +143,7 @@ def test_the_trainer_hands_the_loss_the_teacher_batch_and_a_progress_from_0_to_1
     )
     train_ner(config, progress=False)
     progress = [p for p, _, _ in seen]
+    assert given == [[1.0, 3.0]]
     assert len(seen) == 16 and progress == sorted(progress)
     assert progress[0] == 0.0 and progress[-1] == pytest.approx(15 / 16)
     assert all(t[:2] == lab and t[2] == 6 for _, t, lab in seen)
