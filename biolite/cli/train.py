@@ -44,6 +44,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     ner.add_argument(
         "--teacher",
         type=Path,
+        metavar="DIR",
         action="append",
         default=None,
         help="with several --data: a single-corpus NER model per --data, in the same order "
@@ -53,6 +54,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     ner.add_argument(
         "--loss-weight",
         type=float,
+        metavar="W",
         action="append",
         default=None,
         help="with several --data: a weight per --data, in the same order, multiplying "
