@@ -264,7 +264,7 @@ def measure(args: argparse.Namespace) -> None:
         "machine": machine_info(os.cpu_count() or 1),
         "accuracy": accuracy(args),
         "sizes": sizes(args),
-        "throughput": throughput(args),
+        "throughput": throughput(args) if args.docs else None,
     }
     devel_scores = args.work / "devel.json"
     if devel_scores.exists():
@@ -309,8 +309,6 @@ def report(results: dict[str, Any]) -> str:
     )
     singles = [name for name in sizes if name != "multi-head"]
     single_int8 = sum(sizes[name].get("model.int8.onnx", 0) for name in singles) / 1e6
-    rate, found = speed["docs_per_s"], speed["entities"]
-    speed_met = "met" if speed["speedup"] >= 2.5 else "NOT met"
     settings = results["settings"]
     limit = settings["max_train_examples_per_corpus"] or "all"
     mixing = (
@@ -358,17 +356,26 @@ multi-head model scored head by head.
 One multi-head INT8 file ({sizes["multi-head"].get("model.int8.onnx", 0) / 1e6:.1f} MB)
 replaces {len(singles)} single INT8 files ({single_int8:.1f} MB together).
 
-## Throughput (same run, same {speed["documents"]} real abstracts, onnxruntime INT8, CPU)
+{_throughput(speed, len(singles))}
+![F1 per corpus and throughput](multitype.png)
+"""
+
+
+def _throughput(speed: dict[str, Any] | None, singles: int) -> str:
+    if not speed:
+        return "## Throughput\n\nNot measured in this run (`--docs 0`: accuracy and sizes only).\n"
+    rate, found = speed["docs_per_s"], speed["entities"]
+    met = "met" if speed["speedup"] >= 2.5 else "NOT met"
+    what = f"same run, same {speed['documents']} real abstracts, onnxruntime INT8, CPU"
+    return f"""## Throughput ({what})
 
 | what | documents/s (median of {speed["rounds"]} alternating rounds) | entities |
 |---|---|---|
 | one multi-head pass (all types) | **{rate["multi-head"]:.2f}** | {found["multi-head"]} |
-| {len(singles)} single models in turn | **{rate["singles"]:.2f}** | {found["singles"]} |
+| {singles} single models in turn | **{rate["singles"]:.2f}** | {found["singles"]} |
 
-**Target ≥ 2.5× — {speed_met}: {speed["speedup"]:.2f}×.** Raw seconds per round are in
+**Target ≥ 2.5× — {met}: {speed["speedup"]:.2f}×.** Raw seconds per round are in
 `results.json`.
-
-![F1 per corpus and throughput](multitype.png)
 """
 
 
@@ -521,7 +528,10 @@ def plot(results: dict[str, Any], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     acc, speed = results["accuracy"], results["throughput"]
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.6), width_ratios=[2, 1])
+    if speed:
+        fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.6), width_ratios=[2, 1])
+    else:
+        fig, left = plt.subplots(figsize=(7.5, 4.6))
     series = [s for s in _PLOTTED if s[1] in acc[0]]
     width = 0.8 / len(series)
     for i, (label, key, color) in enumerate(series):
@@ -536,6 +546,14 @@ def plot(results: dict[str, Any], path: Path) -> None:
     left.set_ylim(min(-2.0, min(deltas) - 0.5), max(1.0, max(deltas) + 0.5))
     left.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=3, fontsize=8)
     left.set_title("accuracy: one multi-head model vs one model per corpus")
+    if speed:
+        _speed_panel(right, speed)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def _speed_panel(right: Any, speed: dict[str, Any]) -> None:
     rate = speed["docs_per_s"]
     bars = right.bar(
         ["multi-head\n(one pass)", "single models\n(in turn)"],
@@ -545,9 +563,6 @@ def plot(results: dict[str, Any], path: Path) -> None:
     right.bar_label(bars, fmt="%.1f", fontsize=8)
     right.set_ylabel("documents/s (INT8, CPU)")
     right.set_title(f"throughput: {speed['speedup']:.2f}x (target 2.5x)")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
 
 
 #: stage name -> what it does, in order
@@ -601,7 +616,9 @@ def main(argv: list[str] | None = None) -> int:
         default=Path("../shared/data/pubmed-abstracts/PubMedAbstract_1MB.txt"),
         help="abstracts to time",
     )
-    p.add_argument("--docs", type=int, default=300, help="abstracts timed")
+    p.add_argument(
+        "--docs", type=int, default=300, help="abstracts timed (0: no timing, accuracy only)"
+    )
     p.add_argument("--rounds", type=int, default=3, help="alternating timing rounds")
     p.add_argument("--work", type=Path, default=Path("runs/multitype"), help="models, exports")
     p.add_argument("--out", type=Path, default=Path("benchmarks/results/multitype"))

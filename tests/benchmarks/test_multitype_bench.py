@@ -183,3 +183,17 @@ def test_loss_weights_reach_only_the_multi_head_training_and_the_report(tmp_path
     corpora = [r["corpus"] for r in results["accuracy"]]
     assert f"loss weights {corpora[0]} 2, {corpora[1]} 1, {corpora[2]} 1" in report
     assert "loss weights" not in bench.report(results)
+
+
+def test_without_timing_the_report_and_plot_say_throughput_was_not_measured(tmp_path):
+    results = json.loads((COMMITTED / "results.json").read_text())
+    (tmp_path / "results.json").write_text(json.dumps({**results, "throughput": None}))
+    assert bench.main(["--stage", "render", "--out", str(tmp_path)]) == 0
+    report = (tmp_path / "README.md").read_text()
+    assert "Not measured in this run (`--docs 0`" in report and "documents/s" not in report
+    assert (tmp_path / "multitype.png").stat().st_size > 10_000
+    with_speed = bench.report(results)
+    assert (
+        f"{results['throughput']['speedup']:.2f}×" in with_speed
+        and "Not measured" not in with_speed
+    )
