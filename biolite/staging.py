@@ -7,6 +7,7 @@ either complete or absent, never half-written.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -14,6 +15,19 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from biolite.errors import ConfigError
+
+SAFE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
+
+
+def check_name(name: str, what: str = "name") -> str:
+    """``name`` if it is one plain path component (letters, digits, ``_ . -``; not
+    starting with a dot, no ``..``): a user-given name never escapes its folder."""
+    if not SAFE_NAME.fullmatch(name) or ".." in name:
+        raise ConfigError(
+            f"{what} {name!r} is not allowed: use letters, digits, '_', '.' and '-', "
+            "not starting with '.' and without '..'"
+        )
+    return name
 
 
 @contextmanager

@@ -1,105 +1,49 @@
-"""Run a real ``tritonserver``: the one on PATH (NGC container) or the binary inside
-the ``nvidia-pytriton`` wheel (CPU, python backend only).
+"""Run a real ``tritonserver``, locked down: the one on PATH (NGC container) or the
+binary inside the ``nvidia-pytriton`` wheel (CPU, python backend only).
 
-For the wheel's binary it prepares what that binary needs outside its container: a
-backend folder holding the wheel's python backend plus the stub for the running
-Python, the interpreter's and the wheel's libraries on ``LD_LIBRARY_PATH``, this
-environment's ``bin/`` first on ``PATH`` (so models import this environment's
-packages) and numpy < 2. ``TritonServer`` waits for ``/v2/health/ready`` and
-stops the process cleanly; it binds to 127.0.0.1 unless told otherwise.
+What a stranger on the same machine can do to a server started here:
+
+- nothing to the model repository: ``--model-control-mode=none`` (no load or
+  unload API; the watchdog restarts the whole server instead of reloading one
+  model);
+- nothing through the other non-inference protocols (shared memory, model
+  config, statistics, trace, logging): they need a random per-start key that
+  the launcher never prints, stores or uses;
+- no HTTP/JSON parser to crash: HTTP is off unless ``http=True``;
+- nothing to read in shared memory: the server runs in ``sandbox.py`` (private
+  /dev/shm, umask 077) and dies with the launcher (``kill -9`` included);
+- no confusion with another server: busy ports are refused before start, and
+  "ready" means the launcher's own process listens on them.
+
+It binds to 127.0.0.1; another address needs ``insecure=True``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import shutil
+import secrets
 import signal
-import socket
 import subprocess
 import sys
-import sysconfig
 import tempfile
+import threading
 import time
 import urllib.request
-from dataclasses import dataclass
 from pathlib import Path
 
-from biolite.errors import MissingDependencyError, TritonServerError
+from biolite.errors import ConfigError, TritonServerError
+from biolite.serving import shm
+from biolite.serving.binary import Binary, find_tritonserver, server_environment
+from biolite.serving.ports import free_port, listens_on, require_free
+from biolite.serving.sandbox import NO_PRIVATE_SHM
+from biolite.serving.watchdog import StubWatchdog, backend_stubs
 
+__all__ = ["TritonServer", "backend_stubs", "find_tritonserver", "free_port"]
 
-@dataclass(frozen=True)
-class Binary:
-    """A ``tritonserver`` executable and the backend folder it should use."""
-
-    path: Path
-    backends: Path | None  # None: the binary's own default (NGC container)
-    wheel: Path | None
-
-
-def _pytriton_root() -> Path | None:
-    import importlib.util
-
-    spec = importlib.util.find_spec("pytriton")
-    return Path(spec.origin).parent if spec and spec.origin else None
-
-
-def find_tritonserver(cache: Path | None = None) -> Binary:
-    """The server on PATH, else the nvidia-pytriton wheel's binary with prepared backends."""
-    on_path = shutil.which("tritonserver")
-    if on_path:
-        return Binary(Path(on_path), None, None)
-    root = _pytriton_root()
-    if root is None or not (root / "tritonserver" / "bin" / "tritonserver").is_file():
-        raise MissingDependencyError("nvidia-pytriton", "serving", "a local Triton server")
-    return Binary(
-        root / "tritonserver" / "bin" / "tritonserver", prepare_backends(root, cache), root
-    )
-
-
-def prepare_backends(root: Path, cache: Path | None = None) -> Path:
-    """A backend folder: the wheel's python backend plus this Python's stub."""
-    version = f"{sys.version_info.major}.{sys.version_info.minor}"
-    stub = root / "tritonserver" / "python_backend_stubs" / version / "triton_python_backend_stub"
-    if not stub.is_file():
-        raise TritonServerError(f"nvidia-pytriton has no python backend stub for Python {version}")
-    cache = cache or Path(tempfile.gettempdir()) / f"biolite-triton-backends-{os.getuid()}"
-    target = cache / version
-    python = target / "python"
-    if not (python / "triton_python_backend_stub").is_file():
-        staging = Path(tempfile.mkdtemp(dir=cache if cache.exists() else None))
-        shutil.copytree(root / "tritonserver" / "backends" / "python", staging / "python")
-        shutil.copy2(stub, staging / "python" / "triton_python_backend_stub")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.rmtree(target, ignore_errors=True)
-        os.replace(staging, target)
-    return target
-
-
-def server_environment(binary: Binary) -> dict[str, str]:
-    """Environment for the server and its python-backend stubs."""
-    import numpy
-
-    if int(numpy.__version__.split(".")[0]) >= 2:
-        raise TritonServerError(
-            f"the Triton python backend needs numpy < 2, this environment has "
-            f"{numpy.__version__}: pip install 'numpy<2'"
-        )
-    env = dict(os.environ)
-    libs = [sysconfig.get_config_var("LIBDIR") or ""]
-    if binary.wheel is not None:
-        libs.append(str(binary.wheel.parent / "nvidia_pytriton.libs"))
-    env["LD_LIBRARY_PATH"] = os.pathsep.join([*libs, env.get("LD_LIBRARY_PATH", "")]).strip(":")
-    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
-    env.setdefault("TOKENIZERS_PARALLELISM", "false")
-    return env
-
-
-def free_port() -> int:
-    """An unused TCP port on 127.0.0.1."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+#: protocols only an administrator needs; restricted with the per-start key
+ADMIN_PROTOCOLS = ("shared-memory", "model-config", "statistics", "trace", "logging")
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 class TritonServer:
@@ -107,6 +51,9 @@ class TritonServer:
 
     with TritonServer("repo") as server:
         ner = biolite.pipeline("ner", runtime="triton", url=server.grpc_url)
+
+    The server is tied to the thread that calls ``start`` (it is killed when that
+    thread ends): start it from a thread that lives as long as you need it.
     """
 
     def __init__(
@@ -120,17 +67,32 @@ class TritonServer:
         log_file: str | Path | None = None,
         extra_args: tuple[str, ...] = (),
         watch: bool = True,
+        http: bool = False,
+        insecure: bool = False,
     ):
-        self.repo, self.host = Path(repo).resolve(), host
+        if host not in LOOPBACK and not insecure:
+            raise ConfigError(
+                f"--host {host} would let every machine that reaches it send requests "
+                "(no authentication, no TLS on inference); put it behind a gateway on "
+                "127.0.0.1, or pass --insecure to expose it anyway"
+            )
+        self.repo, self.host, self.http = Path(repo).resolve(), host, http
         self.http_port, self.grpc_port, self.metrics_port = http_port, grpc_port, metrics_port
         self.startup_timeout, self.extra_args = startup_timeout, extra_args
         self.log_file = Path(log_file) if log_file else None
         self.process: subprocess.Popen | None = None
         self.stop_requested: float | None = None  # monotonic time of request_stop()
+        self.private_shm = True  # False where the sandbox could not make one
         self.watchdog = StubWatchdog(self) if watch else None
+        self._key = secrets.token_urlsafe(32)  # in memory only; no one uses it
+        self._shm_prefix = shm.region_prefix()
+        self._lock = threading.Lock()
+        self._binary: Binary | None = None
 
     @property
     def http_url(self) -> str:
+        if not self.http:
+            raise TritonServerError("this server's HTTP endpoint is off (start it with http=True)")
         return f"http://{self._client_host}:{self.http_port}"
 
     @property
@@ -145,82 +107,107 @@ class TritonServer:
     def _client_host(self) -> str:
         return "127.0.0.1" if self.host in ("0.0.0.0", "") else self.host
 
+    @property
+    def ports(self) -> dict[str, int]:
+        ports = {"gRPC": self.grpc_port, "metrics": self.metrics_port}
+        return {"HTTP": self.http_port, **ports} if self.http else ports
+
     def command(self, binary: Binary) -> list[str]:
-        """The server's command line."""
+        """The server's command line (the key appears only here, never in a log)."""
+        admin = f"{','.join(ADMIN_PROTOCOLS)}:biolite-admin-key={self._key}"
         cmd = [
             str(binary.path),
             f"--model-repository={self.repo}",
-            f"--http-address={self.host}",
             f"--grpc-address={self.host}",
             f"--metrics-address={self.host}",
-            f"--http-port={self.http_port}",
             f"--grpc-port={self.grpc_port}",
             f"--metrics-port={self.metrics_port}",
+            f"--grpc-restricted-protocol={admin}",
             "--strict-readiness=true",
             "--exit-on-error=true",
-            # explicit control lets the watchdog reload a model whose backend stub died
-            "--model-control-mode=explicit",
-            "--load-model=*",
+            "--model-control-mode=none",
+            f"--backend-config=python,shm-region-prefix-name={self._shm_prefix}",
         ]
+        if self.http:
+            cmd += [
+                f"--http-address={self.host}",
+                f"--http-port={self.http_port}",
+                f"--http-restricted-api={admin}",
+            ]
+        else:
+            cmd.append("--allow-http=false")
         if binary.backends is not None:
             cmd.append(f"--backend-directory={binary.backends}")
         return cmd + list(self.extra_args)
 
     def start(self) -> TritonServer:
-        """Start the process and wait until every model is ready."""
+        """Start the process and wait until every model is ready on its own ports."""
         if not self.repo.is_dir():
             raise TritonServerError(
                 f"model repository {self.repo} does not exist; build it with `biolite serve build`"
             )
-        binary = find_tritonserver()
-        if self.log_file is None:
-            self.log_file = Path(tempfile.mkstemp(prefix="tritonserver-", suffix=".log")[1])
-        with open(self.log_file, "wb") as log:
-            self.process = subprocess.Popen(
-                self.command(binary),
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                env=server_environment(binary),
-                start_new_session=True,
-            )
-        self._wait_ready()
+        require_free(self.host, self.ports)
+        shm.sweep_orphans()
+        try:
+            self._spawn()
+            self._wait_ready()
+        except BaseException:  # Ctrl-C or SIGTERM during start-up too: stop the tree
+            self.stop()
+            raise
         if self.watchdog is not None:
             self.watchdog.start()
         return self
 
-    def reload(self, model: str, timeout: float = 60) -> None:
-        """Unload ``model`` and load it again (Triton's repository API): new backend
-        processes. Until it is back the server reports not ready, so health checks
-        and clients see the truth. (A plain load of an unchanged, loaded model may
-        keep the dead process.)"""
-        self._repository_call(model, "unload", timeout)
-        deadline = time.monotonic() + timeout
-        while self._model_ready(model) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        self._repository_call(model, "load", timeout)
+    def _spawn(self) -> None:
+        binary = self._binary = self._binary or find_tritonserver()
+        if self.log_file is None:
+            fd, name = tempfile.mkstemp(prefix="tritonserver-", suffix=".log")
+            os.close(fd)
+            self.log_file = Path(name)
+        sandbox = [sys.executable, "-m", "biolite.serving.sandbox", str(os.getpid()), "--"]
+        with open(self.log_file, "wb") as log:
+            self.process = subprocess.Popen(
+                sandbox + self.command(binary),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=server_environment(binary),
+                start_new_session=True,
+                umask=0o077,
+            )
 
-    def _repository_call(self, model: str, action: str, timeout: float) -> None:
-        request = urllib.request.Request(
-            f"{self.http_url}/v2/repository/models/{model}/{action}", data=b"", method="POST"
-        )
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            response.read()
+    def restart(self) -> None:
+        """End the server (and its stubs) and start it again on the same ports."""
+        with self._lock:
+            if self.stop_requested is not None:
+                return
+            self._end(grace=1)  # a stub is dead: no clean drain to wait for
+            self._spawn()
+        self._wait_ready()
 
-    def _model_ready(self, model: str) -> bool:
+    def tick(self) -> None:
+        """Periodic care while serving: without a private /dev/shm, regions go 0600."""
+        if not self.private_shm:
+            shm.make_private(self._shm_prefix)
+
+    def _grpc_ready(self) -> bool:
+        import tritonclient.grpc as grpc
+
         try:
-            url = f"{self.http_url}/v2/models/{model}/ready"
-            with urllib.request.urlopen(url, timeout=2) as response:
-                return response.status == 200
-        except OSError:
+            client = grpc.InferenceServerClient(self.grpc_url)
+            try:
+                return client.is_server_ready(client_timeout=2)
+            finally:
+                client.close()
+        except Exception:  # not listening yet, or going down
             return False
 
     def is_ready(self) -> bool:
-        """``GET /v2/health/ready`` answered 200."""
-        try:
-            with urllib.request.urlopen(f"{self.http_url}/v2/health/ready", timeout=2) as resp:
-                return resp.status == 200
-        except OSError:
+        """The server says it is ready (gRPC health) and this launcher's process is the
+        one listening on every port."""
+        if self.process is None or self.process.poll() is not None:
             return False
+        owned = all(listens_on(self.process.pid, port) for port in self.ports.values())
+        return owned and self._grpc_ready() and self._metrics_up()
 
     def _metrics_up(self) -> bool:
         """``GET /metrics`` answered 200 (tritonserver can bind it after readiness)."""
@@ -233,14 +220,15 @@ class TritonServer:
     def _wait_ready(self) -> None:
         deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:
+            self.private_shm = NO_PRIVATE_SHM not in self.log_tail(5)
+            self.tick()
             if self.process.poll() is not None:
                 raise TritonServerError(
                     f"tritonserver exited with {self.process.returncode}:\n{self.log_tail()}"
                 )
-            if self.is_ready() and self._metrics_up():  # every endpoint start() announces
+            if self.is_ready():
                 return
             time.sleep(0.25)
-        self.stop()
         raise TritonServerError(
             f"tritonserver not ready after {self.startup_timeout}s:\n{self.log_tail()}"
         )
@@ -253,43 +241,59 @@ class TritonServer:
 
     def stop(self, timeout: float = 30) -> None:
         """SIGTERM, wait for a clean exit, SIGKILL after ``timeout`` seconds."""
+        self.stop_requested = self.stop_requested or time.monotonic()
+        if self.watchdog is not None:
+            self.watchdog.stop_event.set()
+        with self._lock:
+            self._end(timeout)
         if self.watchdog is not None:
             self.watchdog.stop()
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout)
-        except subprocess.TimeoutExpired:
+
+    def _end(self, grace: float) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(grace)
+            except subprocess.TimeoutExpired:
+                self._kill_group()
+                self.process.wait()
+        if self.process is not None:
             self._kill_group()
-            self.process.wait()
-        self._kill_group()
+        shm.remove(self._shm_prefix)
 
     def request_stop(self) -> None:
         """Ask tritonserver to shut down (SIGTERM) and return at once: safe to call
         from a signal handler, unlike ``stop``, which waits."""
+        self.stop_requested = time.monotonic()
         if self.watchdog is not None:
             self.watchdog.stop_event.set()  # never blocks: the thread sees it and ends
         if self.process is not None and self.process.poll() is None:
-            self.stop_requested = time.monotonic()
             with contextlib.suppress(ProcessLookupError):
                 self.process.send_signal(signal.SIGTERM)
 
     def wait(self, grace: float = 8.0) -> int:
         """Block until the server exits and return its exit status. After
         ``request_stop``, SIGKILL the whole process group (server and backend stubs)
-        if it is still running ``grace`` seconds later; leftovers are always ended."""
-        if self.process is None:
-            return 0
+        if it is still running ``grace`` seconds later; leftovers are always ended.
+        A watchdog restart is not an exit: the restarted server is waited for."""
         while True:
+            process = self.process
+            if process is None:
+                return 0
             try:
-                code = self.process.wait(timeout=0.25)
-                break
+                code = process.wait(timeout=0.25)
             except subprocess.TimeoutExpired:
                 requested = self.stop_requested
                 if requested is not None and time.monotonic() - requested > grace:
                     self._kill_group()
+                continue
+            with self._lock:  # a restart in progress swaps the process
+                if process is self.process:
+                    break
         self._kill_group()  # stubs that outlived their server
+        shm.remove(self._shm_prefix)
+        if self.watchdog is not None:
+            self.watchdog.stop()
         return code
 
     def _kill_group(self) -> None:
@@ -301,66 +305,3 @@ class TritonServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
-
-
-def backend_stubs(server_pid: int) -> dict[int, str]:
-    """``{pid: model}`` of the python-backend stub processes of a tritonserver."""
-    stubs = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-            argv = (entry / "cmdline").read_bytes().split(b"\0")
-        except OSError:  # exited meanwhile
-            continue
-        parent = int(stat.rsplit(")", 1)[1].split()[1])
-        if parent == server_pid and argv[0].endswith(b"triton_python_backend_stub"):
-            stubs[int(entry.name)] = Path(argv[1].decode()).parents[1].name
-    return stubs
-
-
-class StubWatchdog:
-    """Reloads a model whose python-backend stub died (killed, out of memory).
-
-    Without it Triton keeps answering ``/v2/health/ready`` with 200 while every
-    request to that model fails ("Stub process is not healthy"). Every
-    ``interval`` seconds the watchdog compares the stubs under the server with the
-    last look; a model that lost one is loaded again, which starts new stubs.
-    """
-
-    def __init__(self, server: TritonServer, interval: float = 1.0):
-        import threading
-
-        self.server, self.interval = server, interval
-        self.stop_event = threading.Event()
-        self.thread = threading.Thread(target=self._run, name="biolite-stub-watchdog", daemon=True)
-        self.reloads: list[tuple[float, str]] = []  # (monotonic time, model)
-
-    def start(self) -> None:
-        self.thread.start()
-
-    def stop(self) -> None:
-        self.stop_event.set()
-        if self.thread.is_alive():
-            self.thread.join(timeout=5)
-
-    def _run(self) -> None:
-        process = self.server.process
-        known = backend_stubs(process.pid)
-        while not self.stop_event.wait(self.interval) and process.poll() is None:
-            current = backend_stubs(process.pid)
-            lost = sorted({model for pid, model in known.items() if pid not in current})
-            for model in lost:
-                self._reload(model)
-            known = backend_stubs(process.pid) if lost else current
-
-    def _reload(self, model: str) -> None:
-        import logging
-
-        logging.getLogger(__name__).warning("backend stub of %r died: reloading it", model)
-        try:
-            self.server.reload(model)
-            self.reloads.append((time.monotonic(), model))
-        except OSError as exc:  # the server is going down, or the load failed: next look
-            logging.getLogger(__name__).warning("reloading %r failed: %s", model, exc)

@@ -20,12 +20,12 @@ import shutil
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from biolite.errors import ConfigError, ModelNotFoundError
 from biolite.runtimes.batching import Batching
 from biolite.serving.config import BatchingSpec, TensorSpec, TritonModelSpec, WarmupSpec, render
-from biolite.staging import staged_output
+from biolite.staging import check_name, staged_output
 from biolite.tasks import TaskName, get_task, load, task_options
 from biolite.tasks.options import Aggregation
 
@@ -108,6 +108,11 @@ class PipelineBuild(BaseModel):
         ge=1,
         description="onnxruntime threads per python-step instance (unset: cores/instances)",
     )
+
+    @field_validator("name")
+    @classmethod
+    def _plain_name(cls, name: str | None) -> str | None:
+        return None if name is None else check_name(name, "model name")
 
     @property
     def model_name(self) -> str:

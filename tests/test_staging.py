@@ -33,3 +33,31 @@ def test_a_failed_block_leaves_nothing_and_an_existing_output_is_kept(tmp_path):
     (tmp_path / "out").mkdir()
     with pytest.raises(ConfigError, match="already exists"), staged_output(tmp_path / "out"):
         pass
+
+
+@pytest.mark.parametrize("name", ["..", ".", "../x", "a/b", "x/../..", ".hidden", "a..b", "", "é"])
+def test_a_user_given_name_that_could_leave_its_folder_is_refused(name):
+    from biolite.staging import check_name
+
+    with pytest.raises(ConfigError, match="not allowed"):
+        check_name(name, "model name")
+
+
+@pytest.mark.parametrize("name", ["ner", "ner_bls", "tag-all.v2", "NER2"])
+def test_plain_names_are_accepted(name):
+    from biolite.staging import check_name
+
+    assert check_name(name) == name
+
+
+@pytest.mark.parametrize("name", ["..", "../x"])
+def test_serve_build_refuses_a_model_name_outside_the_repository(tmp_path, name):
+    from pydantic import ValidationError
+
+    pytest.importorskip("tritonclient.grpc")
+    from biolite.serving.repository import PipelineBuild
+
+    (tmp_path / "keep.txt").write_text("precious")
+    with pytest.raises(ValidationError, match="not allowed"):
+        PipelineBuild(export_dir=tmp_path, name=name)
+    assert (tmp_path / "keep.txt").read_text() == "precious"

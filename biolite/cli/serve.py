@@ -56,9 +56,21 @@ def _start_parser(cmds: argparse._SubParsersAction) -> None:
     s.add_argument(
         "--host",
         default="127.0.0.1",
-        help="address to bind (0.0.0.0 exposes the server to the network)",
+        help="address to bind; any other than 127.0.0.1/localhost/::1 needs --insecure",
     )
-    s.add_argument("--http-port", type=int, default=8000, help="HTTP/REST port")
+    s.add_argument(
+        "--insecure",
+        action="store_true",
+        help="allow a --host other than loopback: every machine that reaches it can send "
+        "inference requests (no authentication or TLS); admin APIs stay locked",
+    )
+    s.add_argument(
+        "--http",
+        action="store_true",
+        help="also serve HTTP/REST (off by default: the client speaks gRPC); it exposes "
+        "inference, health and metadata as JSON, a second parser open to every local user",
+    )
+    s.add_argument("--http-port", type=int, default=8000, help="HTTP/REST port (with --http)")
     s.add_argument("--grpc-port", type=int, default=8001, help="gRPC port")
     s.add_argument("--metrics-port", type=int, default=8002, help="Prometheus metrics port")
     s.add_argument("--log-file", type=Path, default=None, help="server log (default: a temp file)")
@@ -115,10 +127,13 @@ def run_start(args: argparse.Namespace) -> int:
         metrics_port=args.metrics_port,
         startup_timeout=args.startup_timeout,
         log_file=args.log_file,
+        http=args.http,
+        insecure=args.insecure,
     )
     server.start()
+    http = f"HTTP {server.http_url}  " if args.http else ""
     print(
-        f"ready: HTTP {server.http_url}  gRPC {server.grpc_url}  metrics {server.metrics_url}"
+        f"ready: {http}gRPC {server.grpc_url}  metrics {server.metrics_url}"
         f"\nlog: {server.log_file}  (Ctrl-C to stop)",
         flush=True,
     )

@@ -96,7 +96,7 @@ def _repository(ner_export, tmp_path_factory, **options):
 
 def _start(repo) -> TritonServer:
     return TritonServer(
-        repo, http_port=free_port(), grpc_port=free_port(), metrics_port=free_port()
+        repo, http_port=free_port(), grpc_port=free_port(), metrics_port=free_port(), http=True
     ).start()
 
 
@@ -309,6 +309,7 @@ def test_a_killed_server_gives_a_typed_error_in_time_and_the_same_client_works_a
         http_port=server.http_port,
         grpc_port=server.grpc_port,
         metrics_port=server.metrics_port,
+        http=True,
     ).start()
     try:
         assert client.request(abstracts[:1])  # the same client object

@@ -49,7 +49,7 @@ def server(ner_export, bare_export, tmp_path_factory):
         ],
     )
     with TritonServer(
-        repo, http_port=free_port(), grpc_port=free_port(), metrics_port=free_port()
+        repo, http_port=free_port(), grpc_port=free_port(), metrics_port=free_port(), http=True
     ) as running:
         yield running
 
@@ -199,7 +199,7 @@ def test_stopping_the_server_ends_the_process(ner_export, tmp_path):
     repo = tmp_path / "repo"
     build_repository(repo, [PipelineBuild(export_dir=ner_export)])
     server = TritonServer(
-        repo, http_port=free_port(), grpc_port=free_port(), metrics_port=free_port()
+        repo, http_port=free_port(), grpc_port=free_port(), metrics_port=free_port(), http=True
     ).start()
     assert server.is_ready()
     server.stop()
