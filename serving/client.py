@@ -23,7 +23,7 @@ import numpy as np
 
 from biolite._optional import require
 from biolite.errors import InputError, TritonRequestError
-from biolite.pipelines.inputs import check_text
+from biolite.pipelines.inputs import check_text, check_texts
 from biolite.types import Entity
 
 #: answers worth retrying: the server is down or restarting, or its queue is full
@@ -83,7 +83,9 @@ class TritonClient:
             return list(pool.map(self.request, chunks))
 
     def request(self, texts: list[str]) -> list[Any]:
-        """One request carrying ``texts``; one parsed JSON answer per text."""
+        """One request carrying ``texts``; one parsed JSON answer per text (``InputError``
+        before sending for text that cannot be UTF-8, naming the document)."""
+        texts, _ = check_texts(list(texts))
         data = np.array([t.encode("utf-8") for t in texts], dtype=object).reshape(-1, 1)
         tensor = self.module.InferInput("TEXT", list(data.shape), "BYTES")
         tensor.set_data_from_numpy(data)
@@ -92,6 +94,8 @@ class TritonClient:
         return [json.loads(row) for row in result.as_numpy(self.output).reshape(-1)]
 
     def _with_retries(self, tensor: Any, output: Any) -> Any:
+        from http.client import HTTPException
+
         from tritonclient.utils import InferenceServerException
 
         deadline = time.monotonic() + self.timeout * (self.retries + 1)
@@ -101,8 +105,8 @@ class TritonClient:
             except InferenceServerException as exc:
                 message = str(exc.message() if hasattr(exc, "message") else exc)
                 retry = any(m in f"{exc.status()} {message}" for m in _RETRYABLE)
-            except OSError as exc:  # HTTP connection errors
-                message, retry = f"unreachable ({exc})", True
+            except (OSError, HTTPException) as exc:  # HTTP connection refused or closed
+                message, retry = f"unreachable ({type(exc).__name__}: {exc})", True
             if retry:  # a fresh channel: gRPC's own reconnect backoff outlasts a restart
                 self._local.__dict__.pop("client", None)
             pause = self.backoff * 2**attempt * random.uniform(0.5, 1.5)

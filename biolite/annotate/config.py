@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from biolite.errors import ConfigError
 from biolite.io import INPUT_FORMATS, OUTPUT_FORMATS
+from biolite.io.files import MAX_DOC_CHARS
 
 
 class AnnotateConfig(BaseModel):
@@ -59,6 +60,12 @@ class AnnotateConfig(BaseModel):
         "fail",
         description="a malformed document: stop with its file and line, or skip it "
         "and count it in the summary and manifest",
+    )
+    max_doc_chars: int = Field(
+        MAX_DOC_CHARS,
+        ge=1,
+        description="longest document tagged, in characters; a longer one is a malformed "
+        "document (see --on-error)",
     )
     runtime: str | None = Field(None, description="torch or onnx (default: from the model)")
     device: str = Field("cpu", description="cpu, cuda or cuda:N")

@@ -28,4 +28,5 @@ def run(
             config.chunk,
             context,
             progress,
+            max_doc_chars=config.max_doc_chars,
         )

@@ -43,6 +43,7 @@ class ShardWorker:
                     self.config.on_error,
                     self.config.chunk,
                     self.context,
+                    max_doc_chars=self.config.max_doc_chars,
                 )
                 results.append(json.dumps(result))
             except BioliteError as exc:  # a data problem: reported by the driver

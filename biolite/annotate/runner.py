@@ -18,7 +18,7 @@ from biolite.annotate.shards import Shard
 from biolite.annotate.tagger import Tagger
 from biolite.errors import DataFormatError
 from biolite.io import Document, Skipped, open_writer, read_documents, sha256_file
-from biolite.io.files import normal_file_mode
+from biolite.io.files import MAX_DOC_CHARS, normal_file_mode
 
 _DONE = object()
 
@@ -72,11 +72,12 @@ def run_shard(
     chunk: int = 256,
     context: dict[str, Any] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    max_doc_chars: int = MAX_DOC_CHARS,
 ) -> dict[str, Any]:
     """Annotate ``shard`` into ``folder``; returns its manifest entry."""
     started = time.perf_counter()
     items = itertools.islice(
-        read_documents(Path(shard.input), shard.format), shard.first, shard.stop
+        read_documents(Path(shard.input), shard.format, max_doc_chars), shard.first, shard.stop
     )
     final = folder / shard.output
     tmp = folder / f".{shard.output}.tmp-{os.getpid()}"

@@ -20,6 +20,7 @@ _FIELDS = (
     "cpus_per_worker",
     "shard_size",
     "chunk",
+    "max_doc_chars",
     "on_error",
     "runtime",
     "device",

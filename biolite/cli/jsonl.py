@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from biolite.errors import ConfigError, DataError, DataFormatError
-from biolite.io.files import normal_file_mode, open_binary, sha256_file
+from biolite.io.files import normal_file_mode, read_lines, sha256_file, text_problem
 
 #: extensions read as documents (``.gz`` of them too)
 SUFFIXES = (".txt", ".jsonl")
@@ -52,17 +52,18 @@ def read_documents(path: Path) -> Iterator[tuple[int, dict | Problem]]:
     """``(line, document)`` with at least ``text`` (and ``id``: the line number for
     .txt), or ``(line, Problem)`` for a line that is not a document."""
     jsonl = ".jsonl" in Path(str(path)).suffixes
-    with open_binary(path) as handle:
-        for lineno, raw in enumerate(handle, start=1):
-            try:
-                line = raw.decode("utf-8").rstrip("\r\n")
-            except UnicodeDecodeError as exc:
-                yield lineno, Problem(lineno, f"not valid UTF-8 ({exc.reason})")
-                continue
-            if not jsonl:
-                yield lineno, {"id": lineno, "text": line}
-            elif line.strip():
-                yield lineno, _json_document(line, lineno)
+    for lineno, line, problem in read_lines(path):
+        if line is None:
+            yield lineno, Problem(lineno, problem)
+        elif not jsonl:
+            yield lineno, _checked({"id": lineno, "text": line}, lineno)
+        elif line.strip():
+            yield lineno, _json_document(line, lineno)
+
+
+def _checked(doc: dict, lineno: int) -> dict | Problem:
+    problem = text_problem(doc["text"])
+    return Problem(lineno, problem) if problem else doc
 
 
 def _json_document(line: str, lineno: int) -> dict | Problem:
@@ -72,7 +73,7 @@ def _json_document(line: str, lineno: int) -> dict | Problem:
         return Problem(lineno, f"not JSON ({exc.msg})")
     if not isinstance(doc, dict) or not isinstance(doc.get("text"), str):
         return Problem(lineno, "expected an object with a string 'text' field")
-    return doc
+    return _checked(doc, lineno)
 
 
 def _fingerprint(src: Path, settings: dict[str, Any]) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from typing import Any
 
 from biolite.errors import DataError, UnknownNameError
 from biolite.io.document import Annotation, Document, Passage, Skipped
-from biolite.io.files import expand_inputs, plain_suffixes, sha256_file
+from biolite.io.files import MAX_DOC_CHARS, expand_inputs, plain_suffixes, sha256_file, text_problem
 
 __all__ = [
     "FORMATS",
@@ -129,14 +129,24 @@ def _looks_like_pubtator(path: Path) -> bool:
     return re.match(rb"^[^|\t]+\|t\|", first) is not None
 
 
-def read_documents(path: Path, fmt: Format | str | None = None) -> Iterator[Document | Skipped]:
-    """The documents of ``path`` (its format detected unless given)."""
+def read_documents(
+    path: Path, fmt: Format | str | None = None, max_chars: int = MAX_DOC_CHARS
+) -> Iterator[Document | Skipped]:
+    """The documents of ``path`` (its format detected unless given); a document over
+    ``max_chars`` characters or with text that is not UTF-8 (lone surrogates) comes
+    as ``Skipped``, named by its id."""
     from biolite.tasks import load
 
     chosen = _format(path, fmt)
     if not path.is_file():
         raise DataError(f"{path}: no such input file")
-    return load(chosen.reader)(path)
+    return _screened(load(chosen.reader)(path), path, max_chars)
+
+
+def _screened(items: Iterator[Any], path: Path, max_chars: int) -> Iterator[Any]:
+    for item in items:
+        problem = text_problem(item.text, max_chars) if isinstance(item, Document) else ""
+        yield Skipped(str(path), f"document {item.id}", problem) if problem else item
 
 
 def count_documents(path: Path, fmt: Format | str | None = None) -> int:

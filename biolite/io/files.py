@@ -6,7 +6,9 @@ import glob
 import gzip
 import hashlib
 import os
+import re
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
@@ -18,6 +20,49 @@ def open_binary(path: Path) -> IO[bytes]:
     if str(path) == "-":
         return sys.stdin.buffer
     return gzip.open(path, "rb") if path.suffix == ".gz" else path.open("rb")
+
+
+#: longest document read from text, JSONL or XML input unless told otherwise (characters)
+MAX_DOC_CHARS = 1_000_000
+#: longest input line ever held in memory (bytes); a longer one is skipped unread
+MAX_LINE_BYTES = 1 << 26
+
+
+def read_lines(path: Path) -> Iterator[tuple[int, str | None, str]]:
+    """``(line number, text, problem)`` per line of a text file (``.gz`` too): the
+    decoded line without its end, or ``None`` and why (not UTF-8, over
+    ``MAX_LINE_BYTES``: a decompression bomb is never held whole)."""
+    with open_binary(path) as handle:
+        lineno = 0
+        while raw := handle.readline(MAX_LINE_BYTES + 1):
+            lineno += 1
+            if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+                while (rest := handle.readline(1 << 20)) and not rest.endswith(b"\n"):
+                    pass
+                yield lineno, None, f"line longer than {MAX_LINE_BYTES:,} bytes, not read"
+                continue
+            try:
+                yield lineno, raw.decode("utf-8").rstrip("\r\n"), ""
+            except UnicodeDecodeError as exc:
+                yield lineno, None, f"not valid UTF-8 ({exc.reason})"
+
+
+def text_problem(text: str, max_chars: int = MAX_DOC_CHARS) -> str:
+    """Why a document's text cannot be tagged (too long, lone surrogates), or ``""``."""
+    if len(text) > max_chars:
+        return f"document of {len(text):,} characters is over --max-doc-chars {max_chars:,}"
+    return surrogate_problem(text)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def surrogate_problem(text: str) -> str:
+    """``""``, or where ``text`` holds a lone surrogate (it cannot be written as UTF-8)."""
+    found = _SURROGATE.search(text)
+    if not found:
+        return ""
+    return f"lone surrogate U+{ord(found.group()):04X} at character {found.start()} (not UTF-8)"
 
 
 def plain_suffixes(path: Path) -> list[str]:

@@ -16,21 +16,14 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from biolite.io.document import Annotation, Document, Passage, Skipped
-from biolite.io.files import count_patterns, open_binary
+from biolite.io.files import count_patterns, read_lines
 
 _TEXT_FIELDS = ("id", "text", "title", "abstract", "entities")
 
 
 def _lines(path: Path) -> Iterator[tuple[int, str | Skipped]]:
-    with open_binary(path) as handle:
-        for lineno, raw in enumerate(handle, start=1):
-            try:
-                yield lineno, raw.decode("utf-8").rstrip("\r\n")
-            except UnicodeDecodeError as exc:
-                yield (
-                    lineno,
-                    Skipped(str(path), f"line {lineno}", f"not valid UTF-8 ({exc.reason})"),
-                )
+    for lineno, line, problem in read_lines(path):
+        yield lineno, line if line is not None else Skipped(str(path), f"line {lineno}", problem)
 
 
 def read_text(path: Path) -> Iterator[Document | Skipped]:

@@ -27,7 +27,7 @@ def iter_records(
     with open_binary(path) as handle:
         parser = etree.iterparse(
             handle, events=("end",), tag=tags, resolve_entities=False,
-            no_network=True, load_dtd=False, huge_tree=True,
+            no_network=True, load_dtd=False, huge_tree=False,
         )  # fmt: skip
         try:
             for _, elem in parser:

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from biolite.errors import InputError
+from biolite.io.files import surrogate_problem
+
+
+def _no_surrogates(text: str) -> str:
+    problem = surrogate_problem(text)
+    if problem:
+        raise InputError(f"text has a {problem}; fix the decoding of its source")
+    return text
 
 
 def check_text(text: object) -> str:
     """Return ``text`` as ``str``; bytes must be valid UTF-8, anything else is an error."""
     if isinstance(text, str):
-        return text
+        return _no_surrogates(text)
     if isinstance(text, (bytes, bytearray)):
         try:
             return bytes(text).decode("utf-8")
@@ -28,4 +36,10 @@ def check_texts(inputs: object) -> tuple[list[str], bool]:
         return [check_text(inputs)], True
     if not isinstance(inputs, Sequence):
         raise InputError(f"expected a str or a list of str, got {type(inputs).__name__}")
-    return [check_text(t) for t in inputs], False
+    texts = []
+    for i, text in enumerate(inputs):
+        try:
+            texts.append(check_text(text))
+        except InputError as exc:
+            raise InputError(f"document {i}: {exc}") from None
+    return texts, False
