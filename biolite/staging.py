@@ -6,15 +6,19 @@ either complete or absent, never half-written.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 from biolite.errors import ConfigError
+from biolite.io.files import normal_file_mode
 
 SAFE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 
@@ -58,3 +62,49 @@ def normal_modes(root: Path) -> None:
     for path in root.rglob("*"):
         if path.is_file() and not path.is_symlink() and path.stat().st_mode & 0o777 == 0o600:
             os.chmod(path, 0o666 & ~mask)
+
+
+@contextmanager
+def atomic_file(path: str | Path, mode: str = "w", **kwargs) -> Iterator[IO]:
+    """An open temporary file beside ``path`` that replaces ``path`` when the block
+    succeeds (removed on failure). It is made by ``mkstemp`` (``O_EXCL``, 0600, a
+    random name), so a link planted beside the output is never followed."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, mode, **kwargs) as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        normal_file_mode(Path(tmp))
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def open_side_file(path: Path, append: bool = False) -> int:
+    """A descriptor of a side file at a fixed name (a resumable partial output):
+    created with ``O_EXCL | O_NOFOLLOW`` (0600), or with ``append`` reopened only if
+    it is a regular file of this user, never through a link."""
+    flags = os.O_WRONLY | os.O_NOFOLLOW | os.O_CLOEXEC
+    if append and os.path.lexists(path):
+        fd = os.open(path, flags | os.O_APPEND)
+    else:
+        fd = os.open(path, flags | os.O_CREAT | os.O_EXCL, 0o600)
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid():
+        os.close(fd)
+        raise ConfigError(f"{path} is not a regular file of this user; remove it and rerun")
+    return fd
+
+
+def read_side_file(path: Path) -> bytes:
+    """The bytes of a side file, refused if it is a link or another user's file."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid():
+            raise ConfigError(f"{path} is not a regular file of this user; remove it and rerun")
+        return handle.read()

@@ -180,7 +180,7 @@ class TritonServer:
         with self._lock:
             if self.stop_requested is not None:
                 return
-            self._end(grace=1)  # a stub is dead: no clean drain to wait for
+            self._end(grace=0.2)  # a stub is dead: no clean drain to wait for
             self._spawn()
         self._wait_ready()
 

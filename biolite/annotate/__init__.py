@@ -127,7 +127,7 @@ def run(config: AnnotateConfig) -> AnnotateSummary:
 def _remove_leftovers(folder) -> None:
     """Temporary shard files of an interrupted run (never complete, never recorded)."""
     if folder.is_dir():
-        for tmp in folder.glob(".*.tmp-*"):
+        for tmp in folder.glob(".*.tmp"):
             tmp.unlink(missing_ok=True)
 
 

@@ -6,7 +6,6 @@ always describes files that exist completely."""
 from __future__ import annotations
 
 import json
-import os
 import time
 from pathlib import Path
 from typing import Any
@@ -115,9 +114,10 @@ class Manifest:
 
     def save(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f".{NAME}.tmp-{os.getpid()}")
-        tmp.write_text(json.dumps(self.data, indent=2, ensure_ascii=False) + "\n")
-        os.replace(tmp, self.path)
+        from biolite.staging import atomic_file
+
+        with atomic_file(self.path, "w", encoding="utf-8") as handle:
+            handle.write(json.dumps(self.data, indent=2, ensure_ascii=False) + "\n")
 
 
 def _has_files(folder: Path) -> bool:

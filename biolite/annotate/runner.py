@@ -5,7 +5,6 @@ rename it when complete, and report counts and checksums."""
 from __future__ import annotations
 
 import itertools
-import os
 import queue
 import threading
 import time
@@ -18,7 +17,8 @@ from biolite.annotate.shards import Shard
 from biolite.annotate.tagger import Tagger
 from biolite.errors import DataFormatError
 from biolite.io import Document, Skipped, open_writer, read_documents, sha256_file
-from biolite.io.files import MAX_DOC_CHARS, normal_file_mode
+from biolite.io.files import MAX_DOC_CHARS
+from biolite.staging import atomic_file
 
 _DONE = object()
 
@@ -80,32 +80,23 @@ def run_shard(
         read_documents(Path(shard.input), shard.format, max_doc_chars), shard.first, shard.stop
     )
     final = folder / shard.output
-    tmp = folder / f".{shard.output}.tmp-{os.getpid()}"
     counts: Counter = Counter()
     types: Counter = Counter()
     problems: list[str] = []
-    try:
-        with tmp.open("w", encoding="utf-8", newline="\n") as handle:
-            writer = open_writer(output_format, handle, **(context or {}))
-            for batch in prefetch(_chunks(items, chunk)):
-                docs = _documents(batch, on_error, counts, problems)
-                tagger.tag(docs)
-                for doc in docs:
-                    writer.write(doc)
-                    types.update(a.type for a in doc.annotations)
-                found = sum(len(d.annotations) for d in docs)
-                counts["documents"] += len(docs)
-                counts["entities"] += found
-                if progress:
-                    progress(len(batch), found)
-            writer.close()
-            handle.flush()
-            os.fsync(handle.fileno())
-        normal_file_mode(tmp)
-        os.replace(tmp, final)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with atomic_file(final, "w", encoding="utf-8", newline="\n") as handle:
+        writer = open_writer(output_format, handle, **(context or {}))
+        for batch in prefetch(_chunks(items, chunk)):
+            docs = _documents(batch, on_error, counts, problems)
+            tagger.tag(docs)
+            for doc in docs:
+                writer.write(doc)
+                types.update(a.type for a in doc.annotations)
+            found = sum(len(d.annotations) for d in docs)
+            counts["documents"] += len(docs)
+            counts["entities"] += found
+            if progress:
+                progress(len(batch), found)
+        writer.close()
     return {
         **shard.as_dict(),
         "documents": counts["documents"],

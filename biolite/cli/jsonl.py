@@ -21,6 +21,7 @@ from typing import IO, Any
 
 from biolite.errors import ConfigError, DataError, DataFormatError
 from biolite.io.files import normal_file_mode, read_lines, sha256_file, text_problem
+from biolite.staging import atomic_file, open_side_file, read_side_file
 
 #: extensions read as documents (``.gz`` of them too)
 SUFFIXES = (".txt", ".jsonl")
@@ -113,19 +114,21 @@ class Output:
         self.partial = dst.with_name(f".{dst.name}.partial")
         self.meta = dst.with_name(f".{dst.name}.partial.json")
         fingerprint = None if str(src) == "-" else _fingerprint(src, settings)
-        self.done = self._resume(fingerprint, overwrite)
         make_parent(dst, "--output")
-        self.meta.write_text(json.dumps(fingerprint))
-        self.handle = self.partial.open("a", encoding="utf-8")
+        self.done = self._resume(fingerprint, overwrite)
+        with atomic_file(self.meta, "w") as handle:
+            handle.write(json.dumps(fingerprint))
+        fd = open_side_file(self.partial, append=self.done > 0)
+        self.handle = os.fdopen(fd, "a", encoding="utf-8")
 
     def _resume(self, fingerprint: dict | None, overwrite: bool) -> int:
         """Documents already written by an interrupted run of the same command."""
-        if not self.partial.exists():
+        if not os.path.lexists(self.partial):
             return 0
         same = (
             fingerprint is not None
-            and self.meta.is_file()
-            and (json.loads(self.meta.read_text()) == fingerprint)
+            and os.path.lexists(self.meta)
+            and (json.loads(read_side_file(self.meta)) == fingerprint)
         )
         if not same and not overwrite:
             raise ConfigError(
@@ -135,9 +138,13 @@ class Output:
         if not same:
             self.partial.unlink()
             return 0
-        data = self.partial.read_bytes()
+        data = read_side_file(self.partial)
         complete = data[: data.rfind(b"\n") + 1]  # drop a line cut by the interruption
-        self.partial.write_bytes(complete)
+        fd = open_side_file(self.partial, append=True)
+        os.ftruncate(fd, len(complete))
+        os.close(fd)
+        if not complete:
+            self.partial.unlink()
         return complete.count(b"\n")
 
     def write(self, rows: list[dict]) -> None:

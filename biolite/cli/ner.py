@@ -85,24 +85,15 @@ def check_html_target(args: argparse.Namespace) -> None:
 def write_html(docs, path: Path) -> None:
     """Write the HTML view of ``docs`` (``Document``s or JSONL rows) to ``path``,
     through a temporary file renamed when complete."""
-    import os
-
     from biolite.io import Document, open_writer
-    from biolite.io.files import normal_file_mode
     from biolite.io.jsonl import row_document
+    from biolite.staging import atomic_file
 
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        with tmp.open("w", encoding="utf-8") as handle:
-            writer = open_writer("html", handle, source=path.stem)
-            for doc in docs:
-                if isinstance(doc, dict):
-                    doc = row_document(doc)
-                if isinstance(doc, Document):
-                    writer.write(doc)
-            writer.close()
-        normal_file_mode(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with atomic_file(path, "w", encoding="utf-8") as handle:
+        writer = open_writer("html", handle, source=path.stem)
+        for doc in docs:
+            if isinstance(doc, dict):
+                doc = row_document(doc)
+            if isinstance(doc, Document):
+                writer.write(doc)
+        writer.close()

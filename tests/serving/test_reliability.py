@@ -257,13 +257,15 @@ def own_server(repo):
     running._kill_group()
 
 
-def test_a_killed_backend_stub_is_replaced_within_10_seconds(own_server, abstracts):
+def test_a_killed_backend_stub_is_replaced_within_20_seconds(own_server, abstracts):
+    # the watchdog restarts the whole server (model-control none: no reload API for a
+    # stranger to use); ~7.6 s measured on 2 idle cores, was 4.5 s with a reload
     client = _client(own_server, timeout=5, retries=0)
     assert client.request(abstracts[:1])
     stubs = backend_stubs(own_server.process.pid)
     victim = next(pid for pid, model in stubs.items() if model == "ner")
     os.kill(victim, signal.SIGKILL)
-    killed, streak, deadline = time.monotonic(), 0, time.monotonic() + 10
+    killed, streak, deadline = time.monotonic(), 0, time.monotonic() + 20
     failures = []
     while time.monotonic() < deadline and streak < 10:  # 10 answers in a row: serving again
         try:
@@ -275,7 +277,7 @@ def test_a_killed_backend_stub_is_replaced_within_10_seconds(own_server, abstrac
             time.sleep(0.1)
     recovered = time.monotonic() - killed
     record("backend stub SIGKILL", recovered_after_s=round(recovered, 2))
-    assert own_server.watchdog.reloads and streak == 10 and recovered < 10, (
+    assert own_server.watchdog.reloads and streak == 10 and recovered < 20, (
         failures[-3:],
         own_server.log_tail(15),
     )
