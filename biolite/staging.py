@@ -7,6 +7,7 @@ either complete or absent, never half-written.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import shutil
@@ -89,10 +90,11 @@ def open_side_file(path: Path, append: bool = False) -> int:
     created with ``O_EXCL | O_NOFOLLOW`` (0600), or with ``append`` reopened only if
     it is a regular file of this user, never through a link."""
     flags = os.O_WRONLY | os.O_NOFOLLOW | os.O_CLOEXEC
-    if append and os.path.lexists(path):
-        fd = os.open(path, flags | os.O_APPEND)
-    else:
-        fd = os.open(path, flags | os.O_CREAT | os.O_EXCL, 0o600)
+    with _no_links(path):
+        if append and os.path.lexists(path):
+            fd = os.open(path, flags | os.O_APPEND)
+        else:
+            fd = os.open(path, flags | os.O_CREAT | os.O_EXCL, 0o600)
     info = os.fstat(fd)
     if not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid():
         os.close(fd)
@@ -102,9 +104,22 @@ def open_side_file(path: Path, append: bool = False) -> int:
 
 def read_side_file(path: Path) -> bytes:
     """The bytes of a side file, refused if it is a link or another user's file."""
-    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    with _no_links(path):
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
     with os.fdopen(fd, "rb") as handle:
         info = os.fstat(handle.fileno())
         if not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid():
             raise ConfigError(f"{path} is not a regular file of this user; remove it and rerun")
         return handle.read()
+
+
+@contextmanager
+def _no_links(path: Path) -> Iterator[None]:
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.EEXIST):
+            raise ConfigError(
+                f"{path} is a link or was created by someone else meanwhile; remove it and rerun"
+            ) from None
+        raise

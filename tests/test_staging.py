@@ -61,3 +61,82 @@ def test_serve_build_refuses_a_model_name_outside_the_repository(tmp_path, name)
     with pytest.raises(ValidationError, match="not allowed"):
         PipelineBuild(export_dir=tmp_path, name=name)
     assert (tmp_path / "keep.txt").read_text() == "precious"
+
+
+def _victim(tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("root-owned secret")
+    return victim
+
+
+def test_an_atomic_file_replaces_a_planted_link_instead_of_writing_through_it(tmp_path):
+    from biolite.staging import atomic_file
+
+    victim = _victim(tmp_path)
+    out = tmp_path / "shared" / "out.txt"
+    out.parent.mkdir()
+    out.symlink_to(victim)
+    with atomic_file(out) as handle:
+        handle.write("result")
+    assert victim.read_text() == "root-owned secret"
+    assert not out.is_symlink() and out.read_text() == "result"
+    assert [p.name for p in out.parent.iterdir()] == ["out.txt"]  # no temporary left
+
+
+def test_a_failed_atomic_write_leaves_neither_output_nor_temporary(tmp_path):
+    from biolite.staging import atomic_file
+
+    with pytest.raises(RuntimeError), atomic_file(tmp_path / "out.txt") as handle:
+        handle.write("half")
+        raise RuntimeError("interrupted")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("append", [False, True])
+def test_a_side_file_never_opens_a_planted_link(tmp_path, append):
+    from biolite.staging import open_side_file, read_side_file
+
+    victim = _victim(tmp_path)
+    side = tmp_path / ".out.jsonl.partial"
+    side.symlink_to(victim)
+    with pytest.raises(ConfigError, match="link"):
+        open_side_file(side, append=append)
+    with pytest.raises(ConfigError, match="link"):
+        read_side_file(side)
+    assert victim.read_text() == "root-owned secret"
+
+
+def test_a_side_file_of_another_user_is_not_resumed(tmp_path):
+    from biolite.staging import open_side_file
+
+    if os.geteuid() != 0:
+        pytest.skip("needs root to make a file of another user")
+    side = tmp_path / ".out.jsonl.partial"
+    side.write_text('{"planted": true}\n')
+    os.chown(side, 65534, 65534)
+    with pytest.raises(ConfigError, match="not a regular file of this user"):
+        open_side_file(side, append=True)
+
+
+def test_a_new_side_file_is_private(tmp_path):
+    from biolite.staging import open_side_file
+
+    fd = open_side_file(tmp_path / ".x.partial")
+    os.close(fd)
+    assert (tmp_path / ".x.partial").stat().st_mode & 0o777 == 0o600
+
+
+def test_ner_input_output_ignores_links_planted_beside_it(tmp_path):
+    from biolite.cli.jsonl import Output
+
+    victim = _victim(tmp_path)
+    src = tmp_path / "in.txt"
+    src.write_text("BRCA1\n")
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / ".out.jsonl.partial.json").symlink_to(victim)
+    out = Output(src, shared / "out.jsonl", overwrite=False, settings={})
+    out.write([{"id": 1, "text": "BRCA1", "entities": []}])
+    out.finish()
+    assert victim.read_text() == "root-owned secret"
+    assert (shared / "out.jsonl").read_text().startswith('{"id": 1')
