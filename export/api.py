@@ -43,6 +43,7 @@ def export(
     source = resolve_model(model, spec.task)
     if is_onnx_dir(source):
         raise ExportError(f"{source} is already an ONNX export; pass the fine-tuned checkpoint")
+    require_safetensors(source)  # before anything could unpickle a .bin
     spec = _with_model_task(source, spec)
     check_eval_data(source, spec)  # fail in seconds, before any export work
     started = time.perf_counter()
@@ -55,6 +56,21 @@ def export(
         write_manifest(stage, manifest)
         report.files = job._sizes()  # the manifest is one of the files
     return report
+
+
+def require_safetensors(source: Path) -> None:
+    """``ExportError`` for a checkpoint without safetensors weights: nothing is ever
+    unpickled, so a pickle-only folder (``pytorch_model.bin``) is refused unread."""
+    if Path(source).is_dir() and not any(Path(source).glob("*.safetensors")):
+        pickles = sorted(p.name for p in Path(source).iterdir() if p.suffix in _PICKLES)
+        found = f" (found {', '.join(pickles)}: pickle, never loaded)" if pickles else ""
+        raise ExportError(
+            f"{source} has no safetensors weights{found}; convert it where you trust the file: "
+            "AutoModel.from_pretrained(DIR).save_pretrained(DIR, safe_serialization=True)"
+        )
+
+
+_PICKLES = (".bin", ".pt", ".pth", ".ckpt", ".pkl")
 
 
 def _with_model_task(source: Path, spec: ExportSpec) -> ExportSpec:

@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from biolite.errors import ConfigError, ModelNotFoundError
 from biolite.runtimes.batching import Batching
 from biolite.serving.config import BatchingSpec, TensorSpec, TritonModelSpec, WarmupSpec, render
+from biolite.serving.integrity import write_served_manifest
 from biolite.staging import check_name, staged_output
 from biolite.tasks import TaskName, get_task, load, task_options
 from biolite.tasks.options import Aggregation
@@ -166,16 +167,17 @@ def build_repository(
 ) -> list[Path]:
     """Add every pipeline of ``builds`` to ``repo``; returns the model folders written."""
     from biolite.model_files import check_task
-    from biolite.model_files.export_dir import verify_manifest
+    from biolite.model_files.export_dir import trusted_manifest
 
     repo = Path(repo)
     written = []
     for build in builds:
-        if verify_manifest(build.export_dir) is None:
+        if not (Path(build.export_dir) / "biolite-export.json").is_file():
             raise ModelNotFoundError(
                 f"{build.export_dir} is not a `biolite export` directory "
                 "(no biolite-export.json); export the model first"
             )
+        trusted_manifest(build.export_dir)  # every file verified, none unlisted
         build.task_options()  # refuse bad options before reading or writing anything
         check_task(build.export_dir, build.task)
         names = _step_inputs(build)  # read model.onnx once per pipeline
@@ -198,7 +200,19 @@ def _write(folder: Path, overwrite: bool, fill) -> Path:
         (stage / "1").mkdir()
         spec = fill(stage)
         (stage / "config.pbtxt").write_text(render(spec))
+        write_served_manifest(stage)
     return folder
+
+
+def _listed_files(build: PipelineBuild) -> set[str]:
+    from biolite.model_files.export_dir import read_manifest
+
+    return set(read_manifest(build.export_dir)["files"])
+
+
+def _listed(build: PipelineBuild, name: str) -> bool:
+    """``name`` is in the export's manifest (only listed files are ever copied)."""
+    return name in _listed_files(build) and (build.export_dir / name).is_file()
 
 
 def _step_inputs(build: PipelineBuild) -> list[str]:
@@ -220,9 +234,9 @@ def _onnx_file(build: PipelineBuild) -> Path:
     precision = build.precision
     if precision == "auto":
         precision = STEP_PRECISION.get((build.backend, build.kind), "fp32")
-        if not (build.export_dir / ONNX_FILES[precision]).is_file():
+        if not _listed(build, ONNX_FILES[precision]):
             precision = "fp32"
-    return pick_onnx_file(build.export_dir, precision)
+    return pick_onnx_file(build.export_dir, precision, listed=_listed_files(build))
 
 
 def _model_step(stage: Path, build: PipelineBuild, names: list[str]) -> TritonModelSpec:
@@ -279,7 +293,7 @@ def _onnxruntime_step(stage: Path, build: PipelineBuild, common: dict) -> Triton
 
 def _tensorrt_step(stage: Path, build: PipelineBuild, common: dict) -> TritonModelSpec:
     plan = build.export_dir / "model.plan"
-    if not plan.is_file():
+    if not _listed(build, "model.plan"):
         raise ModelNotFoundError(
             f"no model.plan in {build.export_dir}; export with "
             "`biolite export MODEL --tensorrt` on a GPU machine"
@@ -303,7 +317,7 @@ _STEP_FLAVOURS = {
 
 def _entry(stage: Path, build: PipelineBuild, names: list[str]) -> TritonModelSpec:
     for name in TOKENIZER_FILES:
-        if (build.export_dir / name).is_file():
+        if _listed(build, name):
             shutil.copy(build.export_dir / name, stage / "1" / name)
     (stage / "1" / "model.py").write_text(shell(SHELLS["pipeline"]))
     output = get_task(build.task).served_output

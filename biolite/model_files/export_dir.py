@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -36,8 +38,11 @@ AUTO_ORDER: dict[str, list[str]] = {
 }
 
 
-def pick_onnx_file(path: Path, precision: str = "auto", device: str = "cpu") -> Path:
-    """The ONNX file to run; ``auto`` prefers INT8 on CPU and FP16 on CUDA."""
+def pick_onnx_file(
+    path: Path, precision: str = "auto", device: str = "cpu", listed: Collection[str] | None = None
+) -> Path:
+    """The ONNX file to run; ``auto`` prefers INT8 on CPU and FP16 on CUDA. With
+    ``listed`` (a manifest's files), an unlisted file is never chosen."""
     if precision == "auto":
         candidates = [ONNX_FILES[v] for v in AUTO_ORDER[device]]
     elif precision in ONNX_FILES:
@@ -45,7 +50,7 @@ def pick_onnx_file(path: Path, precision: str = "auto", device: str = "cpu") -> 
     else:
         raise UnknownNameError("precision", precision, ["auto", *ONNX_FILES])
     for name in candidates:
-        if (path / name).is_file():
+        if (path / name).is_file() and (listed is None or name in listed):
             return path / name
     raise ModelNotFoundError(
         f"no {' or '.join(candidates)} in {path}; export one with `biolite export MODEL -o {path}`"
@@ -78,6 +83,10 @@ def verify_manifest(directory: Path) -> dict[str, Any] | None:
     if manifest is None:
         return None
     for name, entry in manifest["files"].items():
+        if Path(name).name != name or name in ("", ".", ".."):
+            raise IntegrityError(
+                f"{EXPORT_MANIFEST} in {directory} lists {name!r}: not a file name"
+            )
         path = Path(directory) / name
         if not path.is_file():
             raise IntegrityError(f"{path} is listed in {EXPORT_MANIFEST} but missing; re-export")
@@ -86,4 +95,36 @@ def verify_manifest(directory: Path) -> dict[str, Any] | None:
                 f"{path} does not match its sha256 in {EXPORT_MANIFEST}: the file "
                 "was modified after export; re-export or restore it"
             )
+    return manifest
+
+
+#: files a runtime, tokenizer or server would read from an export folder
+LOADABLE_SUFFIXES = (".onnx", ".json", ".txt", ".model", ".plan", ".safetensors", ".bin", ".data")
+
+
+def trusted_manifest(directory: Path, trust_unverified: bool = False) -> dict[str, Any] | None:
+    """The verified manifest of an export folder, refusing a folder without one (unless
+    ``trust_unverified``, which warns) and one holding loadable files it does not list."""
+    directory = Path(directory)
+    manifest = verify_manifest(directory)
+    if manifest is None:
+        if not trust_unverified:
+            raise IntegrityError(
+                f"{directory} has no {EXPORT_MANIFEST}: its files cannot be verified; export "
+                "it with `biolite export`, or pass trust_unverified=True (--trust-unverified) "
+                "if you trust every file in it"
+            )
+        logging.getLogger(__name__).warning("loading %s unverified (no manifest)", directory)
+        return None
+    listed = set(manifest["files"]) | {EXPORT_MANIFEST}
+    unlisted = sorted(
+        p.name
+        for p in directory.iterdir()
+        if p.name not in listed and p.suffix in LOADABLE_SUFFIXES
+    )
+    if unlisted:
+        raise IntegrityError(
+            f"{directory} holds files its {EXPORT_MANIFEST} does not list: "
+            f"{', '.join(unlisted)}; remove them or re-export"
+        )
     return manifest

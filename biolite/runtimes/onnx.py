@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from biolite.errors import RuntimeFailure, UnknownNameError
-from biolite.model_files.export_dir import onnx_precision, pick_onnx_file, verify_manifest
+from biolite.model_files.export_dir import onnx_precision, pick_onnx_file, trusted_manifest
 
 _PROVIDERS: dict[str, list[str]] = {
     "cpu": ["CPUExecutionProvider"],
@@ -23,7 +23,11 @@ _PROVIDERS: dict[str, list[str]] = {
 
 
 class OnnxRuntime:
-    """Runs an exported ONNX model with onnxruntime."""
+    """Runs an exported ONNX model with onnxruntime.
+
+    The folder's manifest is verified at every load: a folder without one is refused
+    unless ``trust_unverified=True``, and files it does not list are never used.
+    """
 
     name = "onnx"
 
@@ -36,6 +40,7 @@ class OnnxRuntime:
         threads: int | None = None,
         verify: bool = True,
         file: str | Path | None = None,
+        trust_unverified: bool = False,
     ):
         import onnxruntime as ort
         from transformers import AutoConfig
@@ -43,9 +48,11 @@ class OnnxRuntime:
         self.path, self.device = Path(path), device.split(":")[0]
         if self.device not in _PROVIDERS:
             raise UnknownNameError("onnx device", device, list(_PROVIDERS))
-        if verify:
-            verify_manifest(self.path)
-        self.file = Path(file) if file else pick_onnx_file(self.path, precision, self.device)
+        manifest = trusted_manifest(self.path, trust_unverified) if verify else None
+        listed = set(manifest["files"]) if manifest else None
+        self.file = (
+            Path(file) if file else pick_onnx_file(self.path, precision, self.device, listed)
+        )
         self.config = AutoConfig.from_pretrained(self.path)
         wanted = _PROVIDERS[self.device]
         if wanted[0] not in ort.get_available_providers():

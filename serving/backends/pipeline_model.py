@@ -39,7 +39,10 @@ class TritonPythonModel:
 
             self.served = load_served(folder, params, OnnxStep(folder, params).run)
             return
+        from biolite.serving.integrity import verify_served
+
         self.step = params["model_step"]
+        verify_served(folder.parent.parent / self.step)  # a native-backend step too
         self.input_names = params["model_inputs"].split(",")
         self.served = load_served(folder, params, self._infer)
 

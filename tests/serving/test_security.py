@@ -260,3 +260,23 @@ def test_a_host_other_than_loopback_needs_insecure(tmp_path, host):
     with pytest.raises(ConfigError, match="--insecure"):
         TritonServer(tmp_path, host=host)
     assert TritonServer(tmp_path, host=host, insecure=True).host == host
+
+
+@pytest.mark.parametrize("change", ["swap", "add"])
+def test_a_repository_file_changed_after_build_keeps_the_server_from_becoming_ready(
+    repo, tmp_path, change
+):
+    copy = shutil.copytree(repo, tmp_path / "repo")
+    version = copy / "ner" / "1"
+    if change == "swap":
+        onnx = next(version.glob("*.onnx"))
+        data = bytearray(onnx.read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        onnx.write_bytes(bytes(data))
+    else:
+        (version / "extra.py").write_text("print('planted')\n")
+    server = _server(copy, startup_timeout=60)
+    with pytest.raises(TritonServerError) as caught:
+        server.start()
+    assert "biolite-served.json" in str(caught.value) + server.log_tail(60)
+    assert server.process.poll() is not None
