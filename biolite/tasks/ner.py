@@ -10,6 +10,7 @@ this code, so every runtime gives the same answer for the same logits.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -290,9 +291,17 @@ def decode_bio(spans: list[tuple[str, int, int, float]]) -> list[list[tuple]]:
 
 
 def _entity(text: str, *words: tuple[str, int, int, float]) -> Entity:
-    start, end = words[0][1], words[-1][2]
+    start, end = words[0][1], with_marks(text, words[-1][2])
     score = min(1.0, sum(w[3] for w in words) / len(words))
     return Entity(text=text[start:end], label=words[0][0][2:], start=start, end=end, score=score)
+
+
+def with_marks(text: str, end: int) -> int:
+    """``end`` moved past combining marks that follow it (an accent-stripping tokenizer
+    leaves the U+0301 of an NFD "café" outside its token)."""
+    while end < len(text) and unicodedata.combining(text[end]):
+        end += 1
+    return end
 
 
 def check_bio_labels(labels: Sequence[str]) -> None:

@@ -135,3 +135,20 @@ def test_aggregation_strategies_combine_subtoken_scores(tokenizer_dir, aggregati
     logits[1, 1] = 1.0  # first piece: weakly B
     logits[2 : n + 1, 0] = 9.0  # other pieces: strongly O
     assert task.postprocess_tags(encoded, [logits]) == [[expected]]
+
+
+def test_an_entity_ending_on_an_nfd_letter_keeps_its_combining_accent(tokenizer_dir):
+    import unicodedata
+
+    from transformers import AutoTokenizer
+
+    from biolite.tasks.ner import _entity
+
+    text = unicodedata.normalize("NFD", "le syndrome café au lait")
+    tokenizer = AutoTokenizer.from_pretrained(tokenizer_dir)  # uncased: strips accents
+    offsets = tokenizer(text, return_offsets_mapping=True, add_special_tokens=False)
+    word_end = max(end for _, end in offsets["offset_mapping"] if text[:end].endswith("cafe"))
+    assert text[word_end] == "\u0301"  # the tokenizer leaves the accent outside
+    entity = _entity(text, ("B-Disease", 12, word_end, 0.9))
+    assert entity.text == "cafe\u0301" and entity.end == word_end + 1
+    assert unicodedata.normalize("NFC", entity.text) == "café"
