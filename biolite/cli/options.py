@@ -87,6 +87,12 @@ def add_model_options(p: argparse.ArgumentParser, task: str = "ner") -> None:
         help="torch: fp32, bf16 or fp16 (CUDA only); onnx: auto, fp32, optimized, int8, fp16 "
         "(unset: fp32 for torch, auto for onnx)",
     )
+    p.add_argument(
+        "--trust-unverified",
+        action="store_true",
+        help="run an ONNX folder that has no biolite-export.json (its files cannot be "
+        "checked; a warning is printed)",
+    )
     cpu, gpu = default_batching("cpu"), default_batching("cuda")
     for field in ("batch_size", "max_batch_tokens"):
         unset = f"unset: {getattr(cpu, field)} on CPU, {getattr(gpu, field)} on CUDA, as measured"
@@ -108,6 +114,8 @@ def pipeline_kwargs(args: argparse.Namespace, task: str = "ner") -> dict[str, An
     kwargs = {k: getattr(args, k) for k in fields}
     if args.precision:
         kwargs["precision"] = args.precision
+    if getattr(args, "trust_unverified", False):
+        kwargs["trust_unverified"] = True
     return {"model": args.model, "runtime": args.runtime, "device": args.device, **kwargs}
 
 
