@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from biolite.io.document import Annotation, Document, Passage, Skipped
-from biolite.io.files import count_patterns, read_lines
+from biolite.io.files import count_patterns, read_lines, surrogate_problem
 
 _TEXT_FIELDS = ("id", "text", "title", "abstract", "entities")
 
@@ -51,7 +51,9 @@ def _document(path: Path, lineno: int, line: str) -> Document | Skipped:
         return Skipped(str(path), f"line {lineno}", f"not JSON ({exc.msg})")
     if not isinstance(obj, dict):
         return Skipped(str(path), f"line {lineno}", "expected a JSON object")
-    return row_document(obj, lineno, str(path))
+    doc = row_document(obj, lineno, str(path))
+    problem = surrogate_problem(doc.text) if isinstance(doc, Document) else ""
+    return Skipped(str(path), f"line {lineno}", problem) if problem else doc
 
 
 def row_document(obj: dict[str, Any], lineno: int = 0, path: str = "") -> Document | Skipped:

@@ -22,7 +22,28 @@ def test_a_lone_surrogate_skips_its_document_only_naming_it(tmp_path):
     rows.append('{"id": "c", "text": "also good"}')
     items = list(read_documents(_jsonl(tmp_path, rows)))
     assert [type(i) for i in items] == [Document, Skipped, Document]
-    assert "document b" in str(items[1]) and "U+D800" in str(items[1])
+    assert f"{tmp_path / 'docs.jsonl'}:line 2:" in str(items[1]) and "U+D800" in str(items[1])
+
+
+@pytest.mark.parametrize("on_error", ["skip", "fail"])
+def test_annotate_skips_and_counts_a_surrogate_or_stops_naming_file_and_line(
+    tiny_ner_dir, tmp_path, on_error
+):
+    import biolite
+    from biolite.errors import DataFormatError
+
+    rows = ['{"id": "a", "text": "good"}', '{"id": "b", "text": "bad \\udc80"}']
+    path = _jsonl(tmp_path, [*rows, '{"id": "c", "text": "fine"}'])
+    run = lambda: biolite.annotate(  # noqa: E731
+        str(tiny_ner_dir), [str(path)], str(tmp_path / "out"), progress=False, on_error=on_error
+    )
+    if on_error == "fail":
+        with pytest.raises(DataFormatError, match=f"{path}:2:.*surrogate"):
+            run()
+        return
+    summary = run()
+    assert (summary.documents, summary.skipped) == (2, 1)
+    assert "line 2" in summary.problems[0]
 
 
 def test_a_document_over_max_chars_is_skipped_and_the_next_one_read(tmp_path):

@@ -280,3 +280,29 @@ def test_a_repository_file_changed_after_build_keeps_the_server_from_becoming_re
         server.start()
     assert "biolite-served.json" in str(caught.value) + server.log_tail(60)
     assert server.process.poll() is not None
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_during_start_up_stops_the_whole_tree(repo, signum):
+    import psutil
+
+    launcher = _cli_start(repo, [free_port(), free_port()])
+    server = None
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and server is None:  # the server exists, not ready
+            time.sleep(0.05)
+            children = psutil.Process(launcher.pid).children(recursive=True)
+            server = next((c.pid for c in children if "tritonserver" in c.name()), None)
+        assert server is not None
+        os.kill(launcher.pid, signum)
+        launcher.wait(timeout=30)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and Path(f"/proc/{server}").exists():
+            time.sleep(0.1)
+    finally:
+        if launcher.poll() is None:
+            launcher.kill()
+    out = launcher.stdout.read()
+    assert "ready:" not in out
+    assert not Path(f"/proc/{server}").exists() or psutil.Process(server).status() == "zombie"
