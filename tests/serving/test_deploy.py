@@ -42,3 +42,19 @@ def test_service_and_autoscaler_point_at_the_deployment():
     rules = yaml.safe_load(load("k8s/prometheus-adapter-rules.yaml")["data"]["config.yaml"])
     assert rules["rules"][0]["name"]["as"] == metric
     assert "nv_inference_queue_duration_us" in rules["rules"][0]["seriesQuery"]
+
+
+@pytest.mark.parametrize("where", ["compose", "k8s"])
+def test_deployed_servers_have_no_load_api_and_key_locked_admin_protocols(where):
+    from biolite.serving.launcher import ADMIN_PROTOCOLS
+
+    if where == "compose":
+        args = load("docker-compose.yml")["services"]["triton"]["command"]
+    else:
+        args = load("k8s/deployment.yaml")["spec"]["template"]["spec"]["containers"][0]["args"]
+    assert "--model-control-mode=none" in args
+    for flag in ("--grpc-restricted-protocol=", "--http-restricted-api="):
+        (value,) = [a[len(flag) :] for a in args if a.startswith(flag)]
+        protocols, key = value.split(":", 1)
+        assert set(protocols.split(",")) == set(ADMIN_PROTOCOLS)
+        assert key.startswith("biolite-admin-key=$") or key.startswith("biolite-admin-key=${")
