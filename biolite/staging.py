@@ -95,10 +95,11 @@ def open_side_file(path: Path, append: bool = False) -> int:
             fd = os.open(path, flags | os.O_APPEND)
         else:
             fd = os.open(path, flags | os.O_CREAT | os.O_EXCL, 0o600)
-    info = os.fstat(fd)
-    if not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid():
+    try:
+        _check_own_file(fd, path)
+    except ConfigError:
         os.close(fd)
-        raise ConfigError(f"{path} is not a regular file of this user; remove it and rerun")
+        raise
     return fd
 
 
@@ -107,10 +108,14 @@ def read_side_file(path: Path) -> bytes:
     with _no_links(path):
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
     with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid():
-            raise ConfigError(f"{path} is not a regular file of this user; remove it and rerun")
+        _check_own_file(handle.fileno(), path)
         return handle.read()
+
+
+def _check_own_file(fd: int, path: Path) -> None:
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid():
+        raise ConfigError(f"{path} is not a regular file of this user; remove it and rerun")
 
 
 @contextmanager

@@ -220,7 +220,7 @@ class TritonServer:
     def _wait_ready(self) -> None:
         deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:
-            self.private_shm = NO_PRIVATE_SHM not in self.log_tail(5)
+            self.private_shm = NO_PRIVATE_SHM not in self._log_head()
             self.tick()
             if self.process.poll() is not None:
                 raise TritonServerError(
@@ -232,6 +232,12 @@ class TritonServer:
         raise TritonServerError(
             f"tritonserver not ready after {self.startup_timeout}s:\n{self.log_tail()}"
         )
+
+    def _log_head(self) -> str:
+        """The log's first bytes, where the sandbox reports a refused namespace."""
+        with contextlib.suppress(OSError), open(self.log_file, "rb") as log:
+            return log.read(4096).decode(errors="replace")
+        return ""
 
     def log_tail(self, lines: int = 30) -> str:
         """The last lines of the server log."""

@@ -167,15 +167,15 @@ def build_repository(
 ) -> list[Path]:
     """Add every pipeline of ``builds`` to ``repo``; returns the model folders written."""
     from biolite.model_files import check_task
-    from biolite.model_files.export_dir import trusted_manifest
+    from biolite.model_files.export_dir import EXPORT_MANIFEST, trusted_manifest
 
     repo = Path(repo)
     written = []
     for build in builds:
-        if not (Path(build.export_dir) / "biolite-export.json").is_file():
+        if not (Path(build.export_dir) / EXPORT_MANIFEST).is_file():
             raise ModelNotFoundError(
                 f"{build.export_dir} is not a `biolite export` directory "
-                "(no biolite-export.json); export the model first"
+                f"(no {EXPORT_MANIFEST}); export the model first"
             )
         trusted_manifest(build.export_dir)  # every file verified, none unlisted
         build.task_options()  # refuse bad options before reading or writing anything

@@ -206,6 +206,15 @@ def ner_export(trained_ner_dir, tmp_path_factory):
     return export(trained_ner_dir, out, ExportSpec(int8=True, optimize=False), progress=False).out
 
 
+@pytest.fixture(scope="session")
+def tiny_export(tiny_ner_dir, tmp_path_factory):
+    """fp32 export of the random tiny NER model: no data needed."""
+    from biolite.export import ExportSpec, export
+
+    out = tmp_path_factory.mktemp("tiny-export") / "ner"
+    return export(tiny_ner_dir, out, ExportSpec(optimize=False), progress=False).out
+
+
 #: the corpora of the multi-head fixtures, in head order
 MULTI_CORPORA = ("NCBI-disease", "BC5CDR-chem", "BC2GM")
 

@@ -11,14 +11,6 @@ import biolite
 from biolite.errors import ExportError, IntegrityError
 
 
-@pytest.fixture(scope="module")
-def tiny_export(tiny_ner_dir, tmp_path_factory):
-    from biolite.export import ExportSpec, export
-
-    out = tmp_path_factory.mktemp("trust-export") / "ner"
-    return export(tiny_ner_dir, out, ExportSpec(optimize=False), progress=False).out
-
-
 @pytest.fixture
 def copy(tiny_export, tmp_path):
     return shutil.copytree(tiny_export, tmp_path / "export")

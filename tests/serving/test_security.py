@@ -46,14 +46,6 @@ def _as_nobody(*argv: str, timeout: float = 30) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def tiny_export(tiny_ner_dir, tmp_path_factory):
-    from biolite.export import ExportSpec, export
-
-    out = tmp_path_factory.mktemp("security-export") / "ner"
-    return export(tiny_ner_dir, out, ExportSpec(optimize=False), progress=False).out
-
-
-@pytest.fixture(scope="module")
 def repo(tiny_export, tmp_path_factory):
     path = tmp_path_factory.mktemp("security") / "repo"
     build_repository(path, [PipelineBuild(export_dir=tiny_export)])
@@ -194,6 +186,13 @@ def _server_pid(launcher_pid: int) -> int:
     )
 
 
+def _wait_gone(pids: list[int], seconds: float = 10) -> None:
+    """Until none of ``pids`` exists, or ``seconds`` passed (bounded)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and any(Path(f"/proc/{p}").exists() for p in pids):
+        time.sleep(0.1)
+
+
 def test_kill_9_of_the_launcher_leaves_nothing_serving(repo):
     ports = [free_port(), free_port()]
     launcher = _cli_start(repo, ports)
@@ -204,18 +203,14 @@ def test_kill_9_of_the_launcher_leaves_nothing_serving(repo):
         assert listens_on(server, ports[0]) and stubs
         os.kill(launcher.pid, signal.SIGKILL)
         launcher.wait(timeout=10)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and Path(f"/proc/{server}").exists():
-            time.sleep(0.1)
+        _wait_gone([server])
     finally:
         if launcher.poll() is None:
             launcher.kill()
     assert not Path(f"/proc/{server}").exists()  # reaped by init after its SIGKILL
     with socket.socket() as sock:
         assert sock.connect_ex(("127.0.0.1", ports[0])) != 0
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and any(Path(f"/proc/{p}").exists() for p in stubs):
-        time.sleep(0.1)
+    _wait_gone(stubs)
     assert not any(Path(f"/proc/{p}").exists() for p in stubs)
 
 
@@ -297,9 +292,7 @@ def test_a_signal_during_start_up_stops_the_whole_tree(repo, signum):
         assert server is not None
         os.kill(launcher.pid, signum)
         launcher.wait(timeout=30)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and Path(f"/proc/{server}").exists():
-            time.sleep(0.1)
+        _wait_gone([server])
     finally:
         if launcher.poll() is None:
             launcher.kill()
