@@ -1,4 +1,4 @@
-"""Streaming XML records safely: ``lxml`` iterparse without DTDs, network or entity
+"""Streaming XML records safely: an ``lxml`` pull parser without DTDs, network or entity
 expansion; each record is freed (with the siblings before it) once the caller has
 read it, so memory stays flat whatever the file size; a syntax error becomes one
 ``Skipped`` item with its line."""
@@ -24,21 +24,39 @@ def iter_records(
     breaks off; elements for which ``keep`` is true are passed over and not freed
     (a record nested in another one)."""
     etree = require("lxml.etree", purpose)
+    parser = etree.XMLPullParser(
+        events=("end",), tag=tags, resolve_entities=False,
+        no_network=True, load_dtd=False, huge_tree=False,
+    )  # fmt: skip
     with open_binary(path) as handle:
-        parser = etree.iterparse(
-            handle, events=("end",), tag=tags, resolve_entities=False,
-            no_network=True, load_dtd=False, huge_tree=False,
-        )  # fmt: skip
         try:
-            for _, elem in parser:
-                if keep(elem):
-                    continue
-                yield elem
-                _release(elem)
+            for _ in _chunks(handle, parser):
+                yield from _finished(parser, keep)
         except etree.XMLSyntaxError as exc:
+            yield from _finished(parser, keep)
             line = exc.lineno or (exc.position[0] if exc.position else 0)
             problem = f"malformed XML, rest of file unread: {exc.msg}"
             yield Skipped(str(path), f"line {line}", problem)
+
+
+def _chunks(handle: Any, parser: Any, size: int = 1 << 16) -> Iterator[None]:
+    """Feed the file to ``parser`` a chunk at a time (then close it), pausing after
+    each so the caller can take the events; a pull parser keeps the events finished
+    before a syntax error, where ``iterparse`` (lxml 6.2) drops them."""
+    while chunk := handle.read(size):
+        parser.feed(chunk)
+        yield None
+    parser.close()
+    yield None
+
+
+def _finished(parser: Any, keep: Callable[[Any], bool]) -> Iterator[Any]:
+    """The records the parser has finished so far, each freed once read."""
+    for _, elem in parser.read_events():
+        if keep(elem):
+            continue
+        yield elem
+        _release(elem)
 
 
 def _release(elem: Any) -> None:
