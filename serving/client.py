@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import threading
 import time
 from collections.abc import Sequence
@@ -38,6 +39,17 @@ _RETRYABLE = (
     "reset by peer",
     "unavailable",
 )
+
+
+#: the server's answer to a request over its ``max_batch_size``
+_BATCH_LIMIT = re.compile(r"batch-size must be <= (\d+)")
+
+
+class _OverBatchLimit(Exception):
+    """A request carried more documents than the served model takes at once."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
 
 
 def _protocol(url: str) -> tuple[str, str]:
@@ -66,6 +78,8 @@ class TritonClient:
         self.concurrency, self.timeout = concurrency, timeout
         self.retries, self.backoff = retries, backoff
         self._local = threading.local()
+        #: documents per request the server accepts (learnt from its first refusal)
+        self.max_batch: int | None = None
 
     def _client(self) -> Any:
         if not hasattr(self._local, "client"):
@@ -83,9 +97,21 @@ class TritonClient:
             return list(pool.map(self.request, chunks))
 
     def request(self, texts: list[str]) -> list[Any]:
-        """One request carrying ``texts``; one parsed JSON answer per text (``InputError``
-        before sending for text that cannot be UTF-8, naming the document)."""
+        """One parsed JSON answer per text, in requests the server accepts (a list over
+        its ``max_batch_size`` is split, as the local pipeline batches); ``InputError``
+        before sending for text that cannot be UTF-8, naming the document."""
         texts, _ = check_texts(list(texts))
+        limit = self.max_batch or len(texts) or 1
+        answers: list[Any] = []
+        for lo in range(0, len(texts), limit):
+            try:
+                answers += self._send(texts[lo : lo + limit])
+            except _OverBatchLimit as exc:
+                self.max_batch = exc.limit
+                return answers + self.request(texts[lo:])
+        return answers
+
+    def _send(self, texts: list[str]) -> list[Any]:
         data = np.array([t.encode("utf-8") for t in texts], dtype=object).reshape(-1, 1)
         tensor = self.module.InferInput("TEXT", list(data.shape), "BYTES")
         tensor.set_data_from_numpy(data)
@@ -107,6 +133,9 @@ class TritonClient:
                 retry = any(m in f"{exc.status()} {message}" for m in _RETRYABLE)
             except (OSError, HTTPException) as exc:  # HTTP connection refused or closed
                 message, retry = f"unreachable ({type(exc).__name__}: {exc})", True
+            limit = _BATCH_LIMIT.search(message)
+            if limit and 0 < int(limit.group(1)) < tensor.shape()[0]:
+                raise _OverBatchLimit(int(limit.group(1)))
             if retry:  # a fresh channel: gRPC's own reconnect backoff outlasts a restart
                 self._local.__dict__.pop("client", None)
             pause = self.backoff * 2**attempt * random.uniform(0.5, 1.5)

@@ -183,15 +183,17 @@ def process_documents(
     check_input(src)
     out = Output(src, dst, overwrite, settings or {})
     problems: list[Problem] = []
+    count = out.done
     try:
         with tqdm(unit="doc", desc="documents", disable=dst is None, initial=out.done) as bar:
             for docs in _chunks(src, _documents(src, on_error, problems), chunk, out.done):
                 out.write([{**doc, **extra} for doc, extra in zip(docs, annotate(docs))])
                 bar.update(len(docs))
+                count += len(docs)
         out.finish()
     finally:
         out.close()
-    return bar.n, problems
+    return count, problems
 
 
 def add_io_options(p: Any, what: str = "documents: .txt (one per line) or .jsonl") -> None:

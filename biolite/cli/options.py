@@ -71,8 +71,7 @@ def add_model_options(p: argparse.ArgumentParser, task: str = "ner") -> None:
         "--model",
         default=None,
         help="fine-tuned checkpoint, export directory, registry name or hub id "
-        f"(unset: ${info.model_env}"
-        + (f", else {info.default_model})" if info.default_model else ")"),
+        f"(unset: ${info.model_env})",
     )
     p.add_argument(
         "--runtime",

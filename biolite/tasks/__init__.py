@@ -40,7 +40,6 @@ class TaskInfo:
     token_logits: bool  # logits per token (batch, seq, labels) or per sequence (batch, labels)
     model_env: str  # environment variable naming the default model
     example_call: str  # arguments of a call of the pipeline, for model cards
-    default_model: str | None = None  # registry name used when neither model nor env is set
 
 
 TASKS: dict[str, TaskInfo] = {
@@ -61,7 +60,6 @@ TASKS: dict[str, TaskInfo] = {
         token_logits=True,
         model_env="BIOLITE_NER_MODEL",
         example_call='("BRCA1 mutations cause breast cancer.")',
-        default_model="compactbiobert",
     ),
     "re": TaskInfo(
         name="re",

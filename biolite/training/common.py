@@ -127,7 +127,7 @@ def load_base(base: str, task: str, auto_class: str, labels: list[str]) -> tuple
 
     from biolite.model_files import resolve_model
 
-    path = resolve_model(base, task)
+    path = resolve_model(base, task, base=True)
     tokenizer = transformers.AutoTokenizer.from_pretrained(path, use_fast=True)
     model = getattr(transformers, auto_class).from_pretrained(
         path,

@@ -117,7 +117,7 @@ def test_unknown_input_types_are_refused_instead_of_tagged_line_by_line(
     assert "unsupported input type" in capsys.readouterr().err
 
 
-def test_gzip_and_standard_input_are_read_and_txt_lines_get_their_line_number(
+def test_gzip_and_standard_input_are_read_and_txt_lines_get_their_line_number_and_counted(
     tiny_ner_dir, tmp_path
 ):
     gz = tmp_path / "docs.jsonl.gz"
@@ -137,6 +137,7 @@ def test_gzip_and_standard_input_are_read_and_txt_lines_get_their_line_number(
         check=True,
     )
     assert [json.loads(x)["id"] for x in result.stdout.splitlines()] == [1, 2, 3]
+    assert "tagged 3 documents" in result.stderr  # counted without --output too
 
 
 def test_bad_lines_fail_with_their_line_number_or_are_skipped_and_reported(

@@ -141,8 +141,21 @@ def test_no_model_and_no_variable_says_exactly_what_to_do(monkeypatch, tmp_path)
     with pytest.raises(ModelNotFoundError) as info:
         biolite.pipeline("ner")
     message = str(info.value)
-    for hint in ("biolite train ner", "model=", "BIOLITE_NER_MODEL", "nlpie/compact-biobert"):
+    for hint in ("no model given", "biolite train ner", "model=", "BIOLITE_NER_MODEL"):
         assert hint in message
+    assert "internet" not in message and "compact" not in message  # no base encoder tried
+
+
+def test_an_uncached_training_base_offline_says_how_to_fetch_it(monkeypatch, tmp_path):
+    from biolite.model_files import resolve_model
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path))
+    with pytest.raises(ModelNotFoundError) as info:
+        resolve_model("tinybiobert", "ner", base=True)
+    message = str(info.value)
+    assert "nlpie/tiny-biobert is not in the local cache" in message
+    assert "hf download" in message and "BIOLITE_NER_MODEL" not in message
 
 
 def test_the_environment_variable_picks_the_default_model(monkeypatch, trained_ner_dir):

@@ -93,6 +93,14 @@ def test_served_entities_equal_the_in_process_pipeline(server, local, scheme, na
     assert served("") == [] and served(DOCS[0]) == answers[0]
 
 
+def test_a_list_longer_than_the_servers_batch_limit_is_split_into_requests(server, local):
+    docs = [f"Patient {i} had cystic fibrosis and hereditary breast cancer." for i in range(37)]
+    served = biolite.pipeline("ner", runtime="triton", url=server.grpc_url, model_name="ner")
+    assert spans(served(docs)) == spans(local(docs))  # 37 > max_batch_size 16
+    assert served.client.max_batch == 16
+    assert spans(served(docs[:20])) == spans(local(docs[:20]))
+
+
 def _exec_and_request_counts(server, model):
     text = get(server.metrics_url)[1]
 

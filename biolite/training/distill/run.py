@@ -64,7 +64,7 @@ def _load(path: str, eager: bool = True) -> Any:
     from transformers import AutoModelForMaskedLM
 
     return AutoModelForMaskedLM.from_pretrained(
-        resolve_model(path, "ner"), attn_implementation="eager" if eager else None
+        resolve_model(path, "ner", base=True), attn_implementation="eager" if eager else None
     )
 
 
@@ -156,7 +156,7 @@ def run(config: DistillConfig) -> dict[str, Any]:
     rank, world = _world()
     teacher = _teacher(config)
     tokenizer = AutoTokenizer.from_pretrained(
-        config.tokenizer or resolve_model(config.init or config.teacher, "ner")
+        config.tokenizer or resolve_model(config.init or config.teacher, "ner", base=True)
     )
     student = build_student(config, teacher)
     train, held = mlm_examples(config.corpus, tokenizer, config.recipe.max_length, config.holdout)
