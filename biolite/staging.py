@@ -40,7 +40,9 @@ def staged_output(out: str | Path, overwrite: bool = False) -> Iterator[Path]:
     """Yield a temporary directory that becomes ``out`` when the block succeeds."""
     out = Path(out)
     if out.exists() and not overwrite:
-        raise ConfigError(f"{out} already exists; choose another output or pass overwrite")
+        raise ConfigError(
+            f"{out} already exists; choose another output or pass --overwrite (overwrite=True)"
+        )
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
     try:

@@ -155,7 +155,8 @@ class _Job:
         from biolite.export.optimize import optimize
 
         self.fusions = optimize(self._path("fp32"), self._path("optimized"), self.config)
-        self.log(f"fusions: {self.fusions or 'none'}")
+        fused = ", ".join(f"{op} {n}" for op, n in self.fusions.items()) or "none"
+        self.log(f"graph optimisation fused: {fused}")
 
     def _int8(self) -> None:
         from biolite.export.quantize import quantize_dynamic_int8, quantize_static_int8

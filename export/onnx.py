@@ -10,6 +10,7 @@ import logging
 import warnings
 from pathlib import Path
 
+from biolite._quiet import quiet_transformers
 from biolite.errors import ExportError
 from biolite.tasks import get_task
 
@@ -20,7 +21,8 @@ def convert(model_dir: str | Path, out_dir: Path, task: str = "ner", opset: int 
 
     logging.getLogger("optimum").setLevel(logging.ERROR)
     try:
-        with warnings.catch_warnings():  # torch.onnx tracer / deprecation chatter
+        # torch.onnx tracer / deprecation chatter; optimum's own `torch_dtype` call
+        with warnings.catch_warnings(), quiet_transformers():
             warnings.simplefilter("ignore")
             main_export(
                 str(model_dir),

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from biolite._quiet import without_log_messages
 from biolite.export.isa import int8_isa, reduce_range
 
 #: quantizing the plain graph's MatMuls and letting onnxruntime fuse them at load
@@ -19,6 +20,8 @@ from biolite.export.isa import int8_isa, reduce_range
 #: Attention ops, with the same F1 (MiniLM, NCBI-disease, AVX-512 VNNI)
 DYNAMIC_OPS = ["MatMul"]
 STATIC_OPS = ["MatMul"]
+#: onnxruntime's advice at every dynamic quantization (optimum's graph is inferred already)
+_PRE_PROCESS_ADVICE = "Please consider to run pre-processing before quantization"
 #: activation scale granularity of dynamic INT8 -> what it guarantees
 ACTIVATIONS = {
     "per-token": "batch-invariant: a document's logits do not depend on its batch",
@@ -54,14 +57,15 @@ def quantize_dynamic_int8(
         "reduce_range": reduce_range(),
         "isa": int8_isa(),
     }
-    quantize_dynamic(
-        src,
-        dst,
-        op_types_to_quantize=op_types,
-        per_channel=True,
-        reduce_range=settings["reduce_range"],
-        weight_type=QuantType.QInt8,
-    )
+    with without_log_messages(_PRE_PROCESS_ADVICE):  # optimum's graph is shape-inferred
+        quantize_dynamic(
+            src,
+            dst,
+            op_types_to_quantize=op_types,
+            per_channel=True,
+            reduce_range=settings["reduce_range"],
+            weight_type=QuantType.QInt8,
+        )
     if activations == "per-token":
         _rewrite(dst)
     return settings

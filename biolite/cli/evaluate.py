@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from biolite.cli.options import FORMATTER, add_model_options, build_pipeline, pipeline_kwargs
+from biolite.evaluation import percent
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -104,7 +105,7 @@ def _baseline(result) -> None:
     base = result.baseline
     if base is None:
         return
-    print(f"trivial baseline ({base.name}): f1 {base.f1:.4f}")
+    print(f"trivial baseline ({base.name}): F1 {percent(base.f1)} %")
     if base.degenerate(result.overall.f1):
         what = (
             "predicts one label everywhere"
@@ -115,9 +116,12 @@ def _baseline(result) -> None:
 
 
 def _table(rows) -> None:
-    print(f"{'label':<16}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>9}")
+    print(f"{'label':<16}{'precision %':>12}{'recall %':>10}{'F1 %':>8}{'support':>9}")
     for name, s in rows:
-        print(f"{name:<16}{s.precision:>10.4f}{s.recall:>10.4f}{s.f1:>10.4f}{s.support:>9}")
+        print(
+            f"{name:<16}{percent(s.precision):>12}{percent(s.recall):>10}{percent(s.f1):>8}"
+            f"{s.support:>9}"
+        )
 
 
 def run_documents(args: argparse.Namespace) -> int:

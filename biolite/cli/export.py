@@ -155,10 +155,11 @@ def run(args: argparse.Namespace) -> int:
         max_length=args.max_length,
         overwrite=args.overwrite,
     )
+    from tqdm.auto import tqdm
+
+    log = None if args.json else tqdm.write  # lines above the progress bar, not through it
     try:
-        report = export(
-            args.model, args.out, spec, progress=not args.json, log=None if args.json else print
-        )
+        report = export(args.model, args.out, spec, progress=not args.json, log=log)
     except AccuracyGateError as exc:
         if args.json:
             print(exc.report.model_dump_json(indent=2))

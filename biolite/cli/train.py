@@ -6,13 +6,15 @@ import argparse
 from pathlib import Path
 
 from biolite.cli.options import FORMATTER, add_field, one_or_list
+from biolite.evaluation import percent
+from biolite.tasks import TASK_NAMES
 from biolite.training.ner import NerTrainConfig
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "train",
-        help="fine-tune a model for a task (ner)",
+        help=f"fine-tune a model for a task ({', '.join(TASK_NAMES)})",
         description="Fine-tune an encoder for a downstream task.",
     )
     tasks = p.add_subparsers(dest="task", metavar="TASK", required=True)
@@ -155,7 +157,10 @@ def _print_result(result, split: str | None, what: str) -> None:
     print(f"saved {result.out} ({what}, {result.train_seconds}s)")
     if result.eval:
         e = result.eval
-        print(f"{split}: precision {e.precision:.4f}  recall {e.recall:.4f}  F1 {e.f1:.4f}")
+        print(
+            f"{split}: precision {percent(e.precision)}  recall {percent(e.recall)}  "
+            f"F1 {percent(e.f1)} (%)"
+        )
 
 
 def run_re(args: argparse.Namespace) -> int:

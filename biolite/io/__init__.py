@@ -107,7 +107,7 @@ def detect_format(path: Path) -> Format:
         return FORMATS[last[1:]]
     raise DataError(
         f"{path}: unknown input type {last or '(no extension)'}; name its format with "
-        f"--input-format ({', '.join(FORMATS)})"
+        f"--input-format ({', '.join(INPUT_FORMATS)})"
     )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from biolite.evaluation import percent
 from biolite.tasks import get_task
 
 _LIMITS = (
@@ -116,8 +117,8 @@ def training_card(task: str, config: dict[str, Any], result: dict[str, Any], ver
     evaluation = (
         "\n".join(
             f"- {get_task(task).metric} on `{data}` [{split}]: precision "
-            f"{100 * s['precision']:.2f}, recall {100 * s['recall']:.2f}, "
-            f"**F1 {100 * s['f1']:.2f}** (support {s['support']})."
+            f"{percent(s['precision'])}, recall {percent(s['recall'])}, "
+            f"**F1 {percent(s['f1'])}** (support {s['support']})."
             for data, s in zip(folders, per_corpus.values())
         )
         if per_corpus and split

@@ -19,9 +19,7 @@ from biolite.tasks import get_task
 _ALLOWED = ["*.json", "*.txt", "*.safetensors", "*.onnx", "*.model"]
 
 
-def resolve_model(
-    model: str | os.PathLike | None, task: str = "ner", base: bool = False
-) -> Path:
+def resolve_model(model: str | os.PathLike | None, task: str = "ner", base: bool = False) -> Path:
     """Local directory holding ``model``; raises ``ModelNotFoundError`` with next steps
     (for a ``base`` encoder to train or distil from: how to fetch it once online)."""
     how_to = _how_to_fetch if base else _how_to

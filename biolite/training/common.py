@@ -9,6 +9,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from biolite._quiet import quiet_transformers
+from biolite.training.progress import tidy_logs
+
 
 class FineTuneConfig(BaseModel):
     """Settings every fine-tuning command takes (the paper's defaults)."""
@@ -94,6 +97,7 @@ def train(
         data_collator=collator,
         compute_loss_func=compute_loss,
     )
+    tidy_logs(trainer, progress)
     trainer.train()
     shutil.rmtree(scratch, ignore_errors=True)
     return trainer.model
@@ -129,14 +133,15 @@ def load_base(base: str, task: str, auto_class: str, labels: list[str]) -> tuple
 
     path = resolve_model(base, task, base=True)
     tokenizer = transformers.AutoTokenizer.from_pretrained(path, use_fast=True)
-    model = getattr(transformers, auto_class).from_pretrained(
-        path,
-        num_labels=len(labels),
-        id2label=dict(enumerate(labels)),
-        label2id={lab: i for i, lab in enumerate(labels)},
-        ignore_mismatched_sizes=True,
-        use_safetensors=True,
-    )
+    with quiet_transformers():  # "newly initialized" head weights: a new head is the point
+        model = getattr(transformers, auto_class).from_pretrained(
+            path,
+            num_labels=len(labels),
+            id2label=dict(enumerate(labels)),
+            label2id={lab: i for i, lab in enumerate(labels)},
+            ignore_mismatched_sizes=True,
+            use_safetensors=True,
+        )
     return model, tokenizer
 
 

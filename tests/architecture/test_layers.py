@@ -94,9 +94,8 @@ def test_every_package_folder_is_listed_for_the_wheel():
 
     mapping = {"biolite": "biolite", "export": "biolite.export", "serving": "biolite.serving"}
     mapping["benchmarks"] = "biolite.benchmarks"
-    listed = set(
-        tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
-    )
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    listed = set(setuptools["packages"]) - set(setuptools["package-data"])  # data folders
     found = set()
     for folder, package in mapping.items():
         for init in (ROOT / folder).rglob("__init__.py"):

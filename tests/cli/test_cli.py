@@ -38,6 +38,15 @@ def test_console_script_help_lists_the_commands():
         assert command in out
 
 
+def test_a_command_with_task_subcommands_names_them_all_in_its_help():
+    top = next(a for a in build_parser()._actions if isinstance(a.choices, dict))
+    helps = {c.dest: c.help for c in top._choices_actions}
+    for name, sub in top.choices.items():
+        nested = [a for a in sub._actions if isinstance(a.choices, dict) and a.dest == "task"]
+        for action in nested:
+            assert all(task in helps[name] for task in action.choices), (name, helps[name])
+
+
 def test_ner_on_text_prints_entities_as_json(trained_ner_dir, capsys):
     assert main(["ner", "--model", str(trained_ner_dir), ABSTRACT]) == 0
     entities = json.loads(capsys.readouterr().out)

@@ -82,8 +82,12 @@ def test_formats_are_recognised_from_name_and_first_bytes(tmp_path, name, conten
     assert detect_format(path).name == fmt
 
 
-def test_an_unknown_extension_asks_for_the_input_format(tmp_path):
+def test_an_unknown_extension_asks_for_an_input_format_that_can_be_read(tmp_path):
+    from biolite.io import INPUT_FORMATS
+
     path = tmp_path / "table.csv"
     path.write_text("id,text\n")
-    with pytest.raises(DataError, match="--input-format"):
+    with pytest.raises(DataError, match="--input-format") as info:
         detect_format(path)
+    listed = str(info.value).rsplit("(", 1)[1].rstrip(")").split(", ")
+    assert listed == list(INPUT_FORMATS) and "html" not in listed

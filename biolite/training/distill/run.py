@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from biolite.model_files import resolve_model
 from biolite.training.distill.recipes import Recipe
+from biolite.training.progress import tidy_logs
 
 
 class DistillConfig(BaseModel):
@@ -174,6 +175,7 @@ def run(config: DistillConfig) -> dict[str, Any]:
     )
     resume = config.resume and bool(checkpoints)
     resumed_from = int(checkpoints[-1].name.split("-")[1]) if resume else 0
+    tidy_logs(trainer, progress=True)
     trainer.train(resume_from_checkpoint=True if resume else None)
     seconds = time.perf_counter() - started
     student = trainer.model
