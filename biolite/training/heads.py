@@ -78,19 +78,32 @@ def head_loss(heads: Sequence[Head], weights: Sequence[float] | None = None) -> 
     return loss
 
 
+def mix_sizes(lengths: Sequence[int], temperature: float) -> list[int]:
+    """Examples drawn from each corpus in one epoch of the mix (``lengths``: corpus sizes)."""
+    if temperature == 1.0:
+        return list(lengths)
+    weights = [n ** (1.0 / temperature) for n in lengths]
+    return [max(1, round(sum(lengths) * w / sum(weights))) for w in weights]
+
+
 def mix(groups: Sequence[Sequence[dict]], temperature: float, seed: int) -> list[dict]:
     """One epoch's examples from several corpora (see the module docstring)."""
     if temperature == 1.0:
         return [example for group in groups for example in group]
-    total = sum(len(g) for g in groups)
-    weights = [len(g) ** (1.0 / temperature) for g in groups]
     rng, out = random.Random(seed), []
-    for group, weight in zip(groups, weights):
-        want = max(1, round(total * weight / sum(weights)))
+    for group, want in zip(groups, mix_sizes([len(g) for g in groups], temperature)):
         order = list(range(len(group)))
         rng.shuffle(order)
         out += [group[order[i % len(group)]] for i in range(want)]
     return out
+
+
+def examples_per_corpus(config: Any, names: list[str], lengths: list[int]) -> dict[str, int]:
+    """Training examples each corpus contributes: its share of the mix, scaled down when
+    ``max_steps`` stops before an epoch (the sum is at most ``max_steps x batch_size``)."""
+    drawn = mix_sizes(lengths, config.sampling_temperature)
+    seen = config.examples_seen(sum(drawn))
+    return {name: round(n * seen / sum(drawn)) for name, n in zip(names, drawn)}
 
 
 def train_multi_head(config: Any, progress: bool = True) -> Any:
@@ -100,7 +113,7 @@ def train_multi_head(config: Any, progress: bool = True) -> Any:
     names = [corpus_name(d) for d in config.corpora]
     train = [read_train(config, i) for i in range(len(names))]
     heads = make_heads([(name, labels_of(sents)) for name, sents in zip(names, train)])
-    sizes = {name: config.examples_seen(len(sents)) for name, sents in zip(names, train)}
+    sizes = examples_per_corpus(config, names, [len(sents) for sents in train])
     return fit_and_save(
         config,
         lambda workdir: _fit(config, heads, train, workdir, progress),

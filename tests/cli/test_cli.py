@@ -155,7 +155,9 @@ def test_train_command_trains_and_reports_the_eval_split(tokenizer_dir, data_dir
         )
         == 0
     )
-    assert "devel: precision" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "devel: precision" in out and "F1" in out and "(%)" in out
+    assert "{'" not in out  # Trainer's raw log dicts are not printed
     assert (out / "model.safetensors").is_file()
 
 

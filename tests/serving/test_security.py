@@ -181,7 +181,8 @@ def _server_pid(launcher_pid: int) -> int:
     import psutil
 
     return next(
-        c.pid for c in psutil.Process(launcher_pid).children(recursive=True)
+        c.pid
+        for c in psutil.Process(launcher_pid).children(recursive=True)
         if "tritonserver" in c.name()
     )
 

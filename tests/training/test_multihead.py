@@ -12,7 +12,7 @@ from biolite.data.datasets import load_ner_split
 from biolite.errors import ConfigError
 from biolite.evaluation.ner import evaluate_sentences
 from biolite.tasks.heads import MultiHeadNerTask, global_labels, heads_of, make_heads
-from biolite.training.heads import head_loss, mix, new_multi_head_model
+from biolite.training.heads import examples_per_corpus, head_loss, mix, new_multi_head_model
 from tests.conftest import MULTI_CORPORA, build_tiny_bert, train_multi_head
 
 TEXT = (
@@ -191,6 +191,18 @@ def test_corpora_mix_in_proportion_by_default_or_temperature_smoothed():
     assert share == pytest.approx(10 / (10 + 30), abs=0.002)  # sqrt(100) : sqrt(900)
     assert {e["i"] for e in smoothed if e["c"] == "s"} == set(range(100))  # repeated, not lost
     assert mix([small, large], 2.0, seed=0) == smoothed  # seeded
+
+
+def test_examples_seen_per_corpus_add_up_to_the_steps_taken(data_dir, tmp_path):
+    from biolite.training.ner import NerTrainConfig
+
+    folders = [data_dir / "BC5CDR-chem", data_dir / "BC2GM"]
+    config = NerTrainConfig(base="x", data=folders, out=tmp_path, max_steps=60, batch_size=16)
+    assert examples_per_corpus(config, ["a", "b"], [3000, 1000]) == {"a": 720, "b": 240}
+    hot = config.model_copy(update={"sampling_temperature": 2.0})
+    assert sum(examples_per_corpus(hot, ["a", "b"], [3000, 1000]).values()) == 960
+    whole = config.model_copy(update={"max_steps": -1})
+    assert examples_per_corpus(whole, ["a", "b"], [3000, 1000]) == {"a": 3000, "b": 1000}
 
 
 def test_a_single_data_folder_keeps_the_single_head_format(trained_ner_dir):
