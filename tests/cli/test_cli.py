@@ -155,9 +155,9 @@ def test_train_command_trains_and_reports_the_eval_split(tokenizer_dir, data_dir
         )
         == 0
     )
-    out = capsys.readouterr().out
-    assert "devel: precision" in out and "F1" in out and "(%)" in out
-    assert "{'" not in out  # Trainer's raw log dicts are not printed
+    printed = capsys.readouterr().out
+    assert "devel: precision" in printed and "F1" in printed and "(%)" in printed
+    assert "{'" not in printed  # Trainer's raw log dicts are not printed
     assert (out / "model.safetensors").is_file()
 
 
@@ -192,7 +192,8 @@ def test_bench_command_writes_the_report_and_states_the_targets(tmp_path, capsys
     assert "2 rows measured" in printed
     # only targets this run measured are reported (no INT8 row, no end-to-end run here)
     assert "TinyBioBERT INT8 >= 25x" not in printed and "not measured" not in printed
-    assert "no target was measured in this run" in printed
+    assert "no target was measured in this run" in printed and "without --quick" in printed
+    assert f"model cache: {tmp_path / 'cache'} (" in printed  # where the exports went, and size
     assert {"results.json", "report.md"} <= {p.name for p in out.iterdir()}
 
 
