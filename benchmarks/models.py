@@ -8,12 +8,12 @@ once (written to a temporary name, then renamed) and reused by later runs.
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from biolite.files import build_atomic
 from biolite.registry import ModelSpec, count_parameters, find_spec
 
 ARCH_ONLY = "architecture only"
@@ -40,9 +40,7 @@ class BenchModel:
         """Path of ONNX variant ``name``, built by ``build(tmp_path)`` on first use."""
         path = self.folder / name
         if not path.is_file():
-            tmp = path.with_name(f".{name}.partial")
-            build(tmp)
-            os.replace(tmp, path)
+            build_atomic(path, build)
         return path
 
     def flops_per_sequence(self, seq: int) -> float:
@@ -100,8 +98,8 @@ def _architecture_only(spec: ModelSpec, cache: Path) -> BenchModel:
     folder = cache / f"{spec.name}-random-{_digest(spec.arch.model_dump_json())}"
     checkpoint = folder / "checkpoint"
     if not (checkpoint / "config.json").is_file():
+        from biolite.files import staged_output
         from biolite.registry import from_config
-        from biolite.staging import staged_output
 
         with staged_output(checkpoint, overwrite=True) as stage:
             from_config(spec, head="ner", num_labels=3).save_pretrained(stage)

@@ -16,6 +16,7 @@ from biolite.benchmarks.config import BenchConfig
 from biolite.benchmarks.measure import Timing
 from biolite.benchmarks.models import BenchModel
 from biolite.benchmarks.runners import Runner
+from biolite.files import write_atomic
 from biolite.registry import TEACHER
 
 
@@ -147,11 +148,9 @@ class Results:
     def _write_json(self) -> Path:
         out = Path(self.config.out)
         out.mkdir(parents=True, exist_ok=True)
-        path = out / "results.json"
-        tmp = path.with_suffix(".json.partial")
-        tmp.write_text(json.dumps(self.document(), indent=2, default=str))
-        tmp.replace(path)
-        return path
+        return write_atomic(
+            out / "results.json", json.dumps(self.document(), indent=2, default=str)
+        )
 
     def write(self) -> list[Path]:
         """results.json, report.md and the plots; returns the written paths."""

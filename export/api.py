@@ -19,9 +19,9 @@ from biolite import __version__
 from biolite.errors import AccuracyGateError, ExportError, ExportValidationError
 from biolite.export.manifest import write_manifest
 from biolite.export.spec import ArtifactCheck, ExportReport, ExportSpec
+from biolite.files import sha256, staged_output
 from biolite.model_files.card import export_card
-from biolite.model_files.export_dir import ONNX_FILES, sha256
-from biolite.staging import staged_output
+from biolite.model_files.export_dir import ONNX_FILES
 
 
 def export(

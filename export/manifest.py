@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from biolite.errors import IntegrityError
+from biolite.files import sha256
 from biolite.model_files.export_dir import EXPORT_MANIFEST as MANIFEST
-from biolite.model_files.export_dir import read_manifest, sha256, verify_manifest
+from biolite.model_files.export_dir import read_manifest, verify_manifest
 
 __all__ = ["MANIFEST", "IntegrityError", "file_table", "read_manifest", "sha256"]
 __all__ += ["verify_manifest", "write_manifest"]

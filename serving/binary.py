@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from biolite.errors import MissingDependencyError, TritonServerError
+from biolite.files import staged_output
 
 log = logging.getLogger(__name__)
 
@@ -68,11 +69,7 @@ def is_private(folder: Path) -> bool:
         info = os.lstat(folder)
     except FileNotFoundError:
         return False
-    return (
-        stat.S_ISDIR(info.st_mode)
-        and info.st_uid == os.geteuid()
-        and info.st_mode & 0o077 == 0
-    )
+    return stat.S_ISDIR(info.st_mode) and info.st_uid == os.geteuid() and info.st_mode & 0o077 == 0
 
 
 def private_folder(folder: Path) -> Path:
@@ -101,11 +98,9 @@ def prepare_backends(root: Path, cache: Path | None = None) -> Path:
     target = cache / version
     python = target / "python"
     if not (python / "triton_python_backend_stub").is_file():
-        staging = Path(tempfile.mkdtemp(dir=cache))
-        shutil.copytree(root / "tritonserver" / "backends" / "python", staging / "python")
-        shutil.copy2(stub, staging / "python" / "triton_python_backend_stub")
-        shutil.rmtree(target, ignore_errors=True)
-        os.replace(staging, target)
+        with staged_output(target, overwrite=True) as staging:
+            shutil.copytree(root / "tritonserver" / "backends" / "python", staging / "python")
+            shutil.copy2(stub, staging / "python" / "triton_python_backend_stub")
     return target
 
 

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from biolite.errors import IntegrityError
-from biolite.model_files.export_dir import sha256
+from biolite.files import sha256
 
 SERVED_MANIFEST = "biolite-served.json"
 

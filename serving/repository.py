@@ -23,10 +23,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from biolite.errors import ConfigError, ModelNotFoundError
+from biolite.files import check_name, staged_output
 from biolite.runtimes.batching import Batching
 from biolite.serving.config import BatchingSpec, TensorSpec, TritonModelSpec, WarmupSpec, render
 from biolite.serving.integrity import write_served_manifest
-from biolite.staging import check_name, staged_output
 from biolite.tasks import TaskName, get_task, load, task_options
 from biolite.tasks.options import Aggregation
 

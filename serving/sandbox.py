@@ -79,8 +79,11 @@ def main(argv: list[str]) -> None:
     try:
         private_shm()
     except OSError as exc:
-        print(f"{NO_PRIVATE_SHM} ({exc}); regions are chmod 0600 and removed by the launcher",
-              file=sys.stderr, flush=True)
+        print(
+            f"{NO_PRIVATE_SHM} ({exc}); regions are chmod 0600 and removed by the launcher",
+            file=sys.stderr,
+            flush=True,
+        )
     os.execv(argv[2], argv[2:])
 
 

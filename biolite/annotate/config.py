@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from biolite.errors import ConfigError
 from biolite.io import INPUT_FORMATS, OUTPUT_FORMATS
-from biolite.io.files import MAX_DOC_CHARS
+from biolite.io.document import MAX_DOC_CHARS
 
 
 class AnnotateConfig(BaseModel):

@@ -12,7 +12,7 @@ from typing import Any
 
 from biolite import __version__
 from biolite.errors import ConfigError
-from biolite.io import sha256_file
+from biolite.files import sha256
 
 NAME = "biolite-annotate.json"
 
@@ -28,14 +28,14 @@ def model_checksum(model: str) -> dict[str, Any]:
                 "model": model,
                 "path": str(path),
                 "file": name,
-                "sha256": sha256_file(path / name),
+                "sha256": sha256(path / name),
             }
     return {"model": model, "path": str(path), "file": None, "sha256": None}
 
 
 def file_identity(path: str) -> dict[str, Any]:
     """An input file's size and sha256."""
-    return {"size": Path(path).stat().st_size, "sha256": sha256_file(Path(path))}
+    return {"size": Path(path).stat().st_size, "sha256": sha256(Path(path))}
 
 
 class Manifest:
@@ -105,7 +105,7 @@ class Manifest:
         if shard is None:
             return False
         output = self.folder / shard["output"]
-        return output.is_file() and sha256_file(output) == shard["output_sha256"]
+        return output.is_file() and sha256(output) == shard["output_sha256"]
 
     def record(self, key: str, result: dict[str, Any]) -> None:
         """Add a finished shard and save."""
@@ -114,7 +114,7 @@ class Manifest:
 
     def save(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        from biolite.staging import atomic_file
+        from biolite.files import atomic_file
 
         with atomic_file(self.path, "w", encoding="utf-8") as handle:
             handle.write(json.dumps(self.data, indent=2, ensure_ascii=False) + "\n")

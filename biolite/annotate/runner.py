@@ -16,9 +16,9 @@ from typing import Any
 from biolite.annotate.shards import Shard
 from biolite.annotate.tagger import Tagger
 from biolite.errors import DataFormatError
-from biolite.io import Document, Skipped, open_writer, read_documents, sha256_file
-from biolite.io.files import MAX_DOC_CHARS
-from biolite.staging import atomic_file
+from biolite.files import atomic_file, sha256
+from biolite.io import Document, Skipped, open_writer, read_documents
+from biolite.io.document import MAX_DOC_CHARS
 
 _DONE = object()
 
@@ -105,7 +105,7 @@ def run_shard(
         "problems": problems[:100],
         "entities": counts["entities"],
         "entities_by_type": dict(sorted(types.items())),
-        "output_sha256": sha256_file(final),
+        "output_sha256": sha256(final),
         "seconds": round(time.perf_counter() - started, 3),
     }
 

@@ -10,8 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from biolite.files import plain_suffixes
 from biolite.io import READABLE, count_documents, detect_format, expand_inputs, get_format
-from biolite.io.files import plain_suffixes
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,15 @@ from pathlib import Path
 from typing import IO, Any
 
 from biolite.errors import ConfigError, DataError, DataFormatError
-from biolite.io.files import normal_file_mode, read_lines, sha256_file, text_problem
-from biolite.staging import atomic_file, open_side_file, read_side_file
+from biolite.files import (
+    atomic_file,
+    normal_file_mode,
+    open_side_file,
+    read_lines,
+    read_side_file,
+    sha256,
+)
+from biolite.io.document import text_problem
 
 #: extensions read as documents (``.gz`` of them too)
 SUFFIXES = (".txt", ".jsonl")
@@ -81,7 +88,7 @@ def _fingerprint(src: Path, settings: dict[str, Any]) -> dict[str, Any]:
     return {
         "input": str(src.resolve()),
         "size": src.stat().st_size,
-        "sha256": sha256_file(src),
+        "sha256": sha256(src),
         "settings": settings,
     }
 

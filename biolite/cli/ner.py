@@ -85,9 +85,9 @@ def check_html_target(args: argparse.Namespace) -> None:
 def write_html(docs, path: Path) -> None:
     """Write the HTML view of ``docs`` (``Document``s or JSONL rows) to ``path``,
     through a temporary file renamed when complete."""
+    from biolite.files import atomic_file
     from biolite.io import Document, open_writer
     from biolite.io.jsonl import row_document
-    from biolite.staging import atomic_file
 
     with atomic_file(path, "w", encoding="utf-8") as handle:
         writer = open_writer("html", handle, source=path.stem)

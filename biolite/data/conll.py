@@ -8,11 +8,11 @@ endings. Tags are returned as typed IOB2. A malformed line raises
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from biolite.errors import DataFormatError
+from biolite.files import strict_lines
 
 DOCSTART = "-DOCSTART-"
 
@@ -40,7 +40,7 @@ def read_conll(path: str | Path, entity_type: str | None = None) -> list[Sentenc
     sentences: list[Sentence] = []
     tokens: list[str] = []
     tags: list[str] = []
-    for lineno, line in _lines(path):
+    for lineno, line in strict_lines(path, "NER data file"):
         fields = line.split()
         if not fields or fields[0] == DOCSTART:
             if tokens:
@@ -54,17 +54,6 @@ def read_conll(path: str | Path, entity_type: str | None = None) -> list[Sentenc
     if tokens:
         sentences.append(Sentence(tuple(tokens), tuple(tags)))
     return sentences
-
-
-def _lines(path: Path) -> Iterator[tuple[int, str]]:
-    if not path.is_file():
-        raise FileNotFoundError(f"NER data file not found: {path}")
-    with path.open("rb") as handle:
-        for lineno, raw in enumerate(handle, start=1):
-            try:
-                yield lineno, raw.decode("utf-8").rstrip("\r\n")
-            except UnicodeDecodeError as exc:
-                raise DataFormatError(path, lineno, f"not valid UTF-8 ({exc.reason})") from None
 
 
 def _typed_tag(tag: str, entity_type: str | None, path: Path, lineno: int) -> str:

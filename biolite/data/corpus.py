@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from biolite.errors import DataFormatError
+from biolite.files import strict_lines
 
 
 def read_corpus(path: str | Path, skip_blank: bool = True) -> Iterator[str]:
@@ -13,14 +13,6 @@ def read_corpus(path: str | Path, skip_blank: bool = True) -> Iterator[str]:
 
     Invalid UTF-8 raises ``DataFormatError`` with the file and line number.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"corpus file not found: {path}")
-    with path.open("rb") as handle:
-        for lineno, raw in enumerate(handle, start=1):
-            try:
-                text = raw.decode("utf-8").rstrip("\r\n")
-            except UnicodeDecodeError as exc:
-                raise DataFormatError(path, lineno, f"not valid UTF-8 ({exc.reason})") from None
-            if text.strip() or not skip_blank:
-                yield text
+    for _, text in strict_lines(Path(path), "corpus file"):
+        if text.strip() or not skip_blank:
+            yield text

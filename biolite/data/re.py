@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from biolite.errors import DataFormatError, UnknownNameError
+from biolite.files import strict_lines
 
 
 @dataclass(frozen=True)
@@ -89,11 +90,8 @@ def scheme_for(data_dir: str | Path, name: str | None = None) -> ReScheme:
 def read_re_file(path: str | Path, scheme: ReScheme) -> ReSplit:
     """Read a GAD or ChemProt TSV file (with or without a header, 2 or 3 columns)."""
     path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"RE data file not found: {path}")
     split = ReSplit([])
-    for lineno, raw in enumerate(path.read_bytes().split(b"\n"), start=1):
-        line = _decode(raw, path, lineno).rstrip("\r")
+    for lineno, line in strict_lines(path, "RE data file"):
         if not line.strip() or _is_header(line):
             continue
         fields = line.split("\t")
@@ -110,13 +108,6 @@ def read_re_file(path: str | Path, scheme: ReScheme) -> ReSplit:
         else:
             split.examples.append(example)
     return split
-
-
-def _decode(raw: bytes, path: Path, lineno: int) -> str:
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise DataFormatError(path, lineno, f"not valid UTF-8 ({exc.reason})") from None
 
 
 def _is_header(line: str) -> bool:

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from biolite.errors import DataError, UnknownNameError
-from biolite.io.document import Annotation, Document, Passage, Skipped
-from biolite.io.files import MAX_DOC_CHARS, expand_inputs, plain_suffixes, sha256_file, text_problem
+from biolite.files import expand_inputs, plain_suffixes
+from biolite.io.document import MAX_DOC_CHARS, Annotation, Document, Passage, Skipped, text_problem
 
 __all__ = [
     "FORMATS",
@@ -28,7 +28,6 @@ __all__ = [
     "expand_inputs",
     "get_format",
     "read_documents",
-    "sha256_file",
 ]
 
 
@@ -112,7 +111,7 @@ def detect_format(path: Path) -> Format:
 
 
 def _head(path: Path, size: int = 4096) -> bytes:
-    from biolite.io.files import open_binary
+    from biolite.files import open_binary
 
     with open_binary(path) as handle:
         return handle.read(size)

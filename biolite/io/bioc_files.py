@@ -16,8 +16,8 @@ from typing import TextIO
 from xml.sax.saxutils import escape as _escape
 
 from biolite._optional import require
+from biolite.files import count_patterns, open_binary
 from biolite.io.document import Annotation, Document, Passage, Skipped
-from biolite.io.files import count_patterns, open_binary
 from biolite.io.xml import iter_records
 
 

@@ -7,8 +7,28 @@ same text, so ``document.text[a.start:a.end] == a.text`` in every format.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
+
+#: longest document read from text, JSONL or XML input unless told otherwise (characters)
+MAX_DOC_CHARS = 1_000_000
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def text_problem(text: str, max_chars: int = MAX_DOC_CHARS) -> str:
+    """Why a document's text cannot be tagged (too long, lone surrogates), or ``""``."""
+    if len(text) > max_chars:
+        return f"document of {len(text):,} characters is over --max-doc-chars {max_chars:,}"
+    return surrogate_problem(text)
+
+
+def surrogate_problem(text: str) -> str:
+    """``""``, or where ``text`` holds a lone surrogate (it cannot be written as UTF-8)."""
+    found = _SURROGATE.search(text)
+    if not found:
+        return ""
+    return f"lone surrogate U+{ord(found.group()):04X} at character {found.start()} (not UTF-8)"
 
 
 @dataclass

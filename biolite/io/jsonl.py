@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-from biolite.io.document import Annotation, Document, Passage, Skipped
-from biolite.io.files import count_patterns, read_lines, surrogate_problem
+from biolite.files import count_patterns, read_lines
+from biolite.io.document import Annotation, Document, Passage, Skipped, surrogate_problem
 
 _TEXT_FIELDS = ("id", "text", "title", "abstract", "entities")
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from biolite.files import count_patterns
 from biolite.io.document import Document, Skipped
-from biolite.io.files import count_patterns
 from biolite.io.xml import iter_records
 
 _ONE_LINE = str.maketrans("\r\n\t", "   ")

@@ -17,8 +17,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
+from biolite.files import count_patterns, read_lines
 from biolite.io.document import Annotation, Document, Skipped
-from biolite.io.files import count_patterns, open_binary
 
 _BLANKS_BEFORE = "pubtator.blank_lines_before"
 _BLANKS_AFTER = "pubtator.blank_lines_after"
@@ -38,26 +38,20 @@ class _Block:
 
 def read(path: Path) -> Iterator[Document | Skipped]:
     """Documents of a PubTator file (``.gz`` too) with their annotations."""
-    block, blanks, index, last_raw = None, 0, 0, b"\n"
-    with open_binary(path) as handle:
-        for lineno, raw in enumerate(handle, start=1):
-            last_raw = raw
-            try:
-                line = raw.decode("utf-8").rstrip("\n")
-            except UnicodeDecodeError as exc:
-                line = None
-                problem = f"not valid UTF-8 ({exc.reason})"
-            if line is not None and not line.strip():
-                blanks += 1
-                continue
-            if block is None or blanks:
-                if block is not None:
-                    yield _finish(path, block, index, blanks)
-                    index += 1
-                block, blanks = _Block(lineno, blanks), 0
-            block.lines.append((lineno, line if line is not None else f"\0{problem}"))
+    block, blanks, index = None, 0, 0
+    lines = read_lines(path, ending="\n")
+    for lineno, line, problem in lines:
+        if line is not None and not line.strip():
+            blanks += 1
+            continue
+        if block is None or blanks:
+            if block is not None:
+                yield _finish(path, block, index, blanks)
+                index += 1
+            block, blanks = _Block(lineno, blanks), 0
+        block.lines.append((lineno, line if line is not None else f"\0{problem}"))
     if block is not None:
-        yield _finish(path, block, index, blanks, final_newline=last_raw.endswith(b"\n"))
+        yield _finish(path, block, index, blanks, final_newline=lines.final_newline)
 
 
 def _finish(path, block: _Block, index: int, blanks_after: int, final_newline: bool = True):

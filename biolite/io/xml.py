@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from biolite._optional import require
+from biolite.files import open_binary
 from biolite.io.document import Skipped
-from biolite.io.files import open_binary
 
 
 def iter_records(

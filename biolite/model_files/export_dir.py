@@ -13,7 +13,6 @@ or missing file.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from collections.abc import Collection
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from biolite.errors import IntegrityError, ModelNotFoundError, UnknownNameError
+from biolite.files import sha256
 
 EXPORT_MANIFEST = "biolite-export.json"
 #: precision -> file name inside an export directory
@@ -60,15 +60,6 @@ def pick_onnx_file(
 def onnx_precision(file: Path) -> str:
     """The precision name of an export's ONNX file (``fp32`` for unknown names)."""
     return next((p for p, f in ONNX_FILES.items() if f == Path(file).name), "fp32")
-
-
-def sha256(path: Path) -> str:
-    """Hex sha256 of a file, read in 1 MiB blocks."""
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def read_manifest(directory: Path) -> dict[str, Any] | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from biolite.errors import InputError
-from biolite.io.files import surrogate_problem
+from biolite.io.document import surrogate_problem
 
 
 def _no_surrogates(text: str) -> str:

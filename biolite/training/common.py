@@ -156,8 +156,8 @@ def fit_and_save(
     import time
 
     from biolite import __version__
+    from biolite.files import staged_output
     from biolite.model_files.card import training_card
-    from biolite.staging import staged_output
 
     with staged_output(config.out, config.overwrite) as staging:
         started = time.perf_counter()

@@ -12,7 +12,8 @@ import pytest
 
 import biolite
 from biolite.errors import ConfigError, DataFormatError
-from biolite.io import Document, read_documents, sha256_file
+from biolite.files import sha256
+from biolite.io import Document, read_documents
 
 SUFFIX = {
     "pubtator": ".pubtator",
@@ -67,11 +68,11 @@ def test_the_manifest_records_inputs_models_and_output_checksums(first_run, ner_
     assert manifest["format"] == "biolite-annotate" and manifest["biolite"] == biolite.__version__
     (model,) = manifest["models"]
     assert model["file"] == "biolite-export.json"
-    assert model["sha256"] == sha256_file(ner_export / "biolite-export.json")
+    assert model["sha256"] == sha256(ner_export / "biolite-export.json")
     for path, record in manifest["inputs"].items():
-        assert record["sha256"] == sha256_file(Path(path))
+        assert record["sha256"] == sha256(Path(path))
     for shard in manifest["shards"].values():
-        assert shard["output_sha256"] == sha256_file(out / shard["output"])
+        assert shard["output_sha256"] == sha256(out / shard["output"])
     assert sum(s["documents"] for s in manifest["shards"].values()) == summary.documents
 
 

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from biolite.errors import InputError
+from biolite.files import MAX_LINE_BYTES
 from biolite.io import Document, Skipped, read_documents
-from biolite.io.files import MAX_LINE_BYTES
 
 
 def _jsonl(tmp_path, rows: list[str]):

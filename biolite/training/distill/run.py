@@ -208,7 +208,7 @@ def run(config: DistillConfig) -> dict[str, Any]:
 
 
 def _save_final(student: Any, tokenizer: Any, out: Path) -> None:
-    from biolite.staging import staged_output
+    from biolite.files import staged_output
     from biolite.training.distill.trainer import save_student
 
     with staged_output(out, overwrite=True) as stage:

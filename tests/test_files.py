@@ -1,9 +1,61 @@
+"""``biolite.files``: the one file plumbing (line reading with file:line, sha256,
+atomic files and staged folders, side files, safe names)."""
+
+import gzip
+import hashlib
 import os
 
 import pytest
 
-from biolite.errors import ConfigError
-from biolite.staging import staged_output
+from biolite.errors import ConfigError, DataFormatError
+from biolite.files import (
+    build_atomic,
+    read_lines,
+    sha256,
+    staged_output,
+    strict_lines,
+    write_atomic,
+)
+
+
+def test_lines_are_numbered_decoded_and_know_whether_the_file_ends_with_a_newline(tmp_path):
+    path = tmp_path / "a.txt.gz"
+    with gzip.open(path, "wb") as handle:
+        handle.write(b"one\r\n\xff bad\nlast")
+    lines = read_lines(path)
+    got = list(lines)
+    assert got[0] == (1, "one", "") and got[2] == (3, "last", "")
+    assert got[1][:2] == (2, None) and "not valid UTF-8" in got[1][2]
+    assert lines.final_newline is False
+    assert [t for _, t, _ in read_lines(path, ending="\n")][0] == "one\r"
+
+
+def test_strict_lines_name_the_file_and_line_of_the_first_bad_one(tmp_path):
+    path = tmp_path / "train.tsv"
+    path.write_bytes(b"a\tO\nb\xff\tO\n")
+    with pytest.raises(DataFormatError, match=r"train\.tsv:2: not valid UTF-8"):
+        list(strict_lines(path))
+    with pytest.raises(FileNotFoundError, match="NER data file not found"):
+        list(strict_lines(tmp_path / "missing.tsv", "NER data file"))
+
+
+def test_sha256_matches_hashlib(tmp_path):
+    path = tmp_path / "blob"
+    path.write_bytes(os.urandom(3 << 20))
+    assert sha256(path) == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_built_file_appears_whole_or_not_at_all(tmp_path):
+    def fails(tmp):
+        tmp.write_text("half")
+        raise RuntimeError("build failed")
+
+    with pytest.raises(RuntimeError):
+        build_atomic(tmp_path / "model.onnx", fails)
+    assert list(tmp_path.iterdir()) == []
+    build_atomic(tmp_path / "model.onnx", lambda tmp: tmp.write_text("whole"))
+    assert [p.name for p in tmp_path.iterdir()] == ["model.onnx"]
+    assert write_atomic(tmp_path / "r.json", "{}").read_text() == "{}"
 
 
 @pytest.mark.parametrize(
@@ -37,7 +89,7 @@ def test_a_failed_block_leaves_nothing_and_an_existing_output_is_kept(tmp_path):
 
 @pytest.mark.parametrize("name", ["..", ".", "../x", "a/b", "x/../..", ".hidden", "a..b", "", "é"])
 def test_a_user_given_name_that_could_leave_its_folder_is_refused(name):
-    from biolite.staging import check_name
+    from biolite.files import check_name
 
     with pytest.raises(ConfigError, match="not allowed"):
         check_name(name, "model name")
@@ -45,7 +97,7 @@ def test_a_user_given_name_that_could_leave_its_folder_is_refused(name):
 
 @pytest.mark.parametrize("name", ["ner", "ner_bls", "tag-all.v2", "NER2"])
 def test_plain_names_are_accepted(name):
-    from biolite.staging import check_name
+    from biolite.files import check_name
 
     assert check_name(name) == name
 
@@ -70,7 +122,7 @@ def _victim(tmp_path):
 
 
 def test_an_atomic_file_replaces_a_planted_link_instead_of_writing_through_it(tmp_path):
-    from biolite.staging import atomic_file
+    from biolite.files import atomic_file
 
     victim = _victim(tmp_path)
     out = tmp_path / "shared" / "out.txt"
@@ -84,7 +136,7 @@ def test_an_atomic_file_replaces_a_planted_link_instead_of_writing_through_it(tm
 
 
 def test_a_failed_atomic_write_leaves_neither_output_nor_temporary(tmp_path):
-    from biolite.staging import atomic_file
+    from biolite.files import atomic_file
 
     with pytest.raises(RuntimeError), atomic_file(tmp_path / "out.txt") as handle:
         handle.write("half")
@@ -94,7 +146,7 @@ def test_a_failed_atomic_write_leaves_neither_output_nor_temporary(tmp_path):
 
 @pytest.mark.parametrize("append", [False, True])
 def test_a_side_file_never_opens_a_planted_link(tmp_path, append):
-    from biolite.staging import open_side_file, read_side_file
+    from biolite.files import open_side_file, read_side_file
 
     victim = _victim(tmp_path)
     side = tmp_path / ".out.jsonl.partial"
@@ -107,7 +159,7 @@ def test_a_side_file_never_opens_a_planted_link(tmp_path, append):
 
 
 def test_a_side_file_of_another_user_is_not_resumed(tmp_path):
-    from biolite.staging import open_side_file
+    from biolite.files import open_side_file
 
     if os.geteuid() != 0:
         pytest.skip("needs root to make a file of another user")
@@ -119,7 +171,7 @@ def test_a_side_file_of_another_user_is_not_resumed(tmp_path):
 
 
 def test_a_new_side_file_is_private(tmp_path):
-    from biolite.staging import open_side_file
+    from biolite.files import open_side_file
 
     fd = open_side_file(tmp_path / ".x.partial")
     os.close(fd)
