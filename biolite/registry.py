@@ -16,7 +16,8 @@ from pydantic import BaseModel, ConfigDict
 from biolite.errors import UnknownNameError
 
 Family = Literal["teacher", "distilled", "continual"]
-HeadKind = Literal["base", "ner", "re", "mlm"]
+#: a head ``from_config`` builds: "base", "mlm" or a task name (``biolite.tasks.TASKS``)
+HeadKind = str
 
 
 class Architecture(BaseModel):

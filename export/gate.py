@@ -40,7 +40,7 @@ def gate_plan(config: Any, spec: ExportSpec) -> list[tuple[str | None, Path, Any
         if not Path(folder).exists():
             raise DataError(f"evaluation data {folder} does not exist")
     golds = [(folder, _read(config, spec, folder)) for folder in folders]
-    heads = heads_of(config) if spec.task == "ner" else None
+    heads = heads_of(config)  # None for a model without heads (RE, single-head NER)
     if heads is None:
         if len(golds) > 1:
             raise DataError("several --eval-data folders are for multi-head NER models")

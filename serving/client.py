@@ -163,7 +163,7 @@ class TritonNerPipeline:
         batch_size: int = 8,
         **options: Any,
     ):
-        self.client = TritonClient(url, model_name, "ENTITIES", **options)
+        self.client = TritonClient(url, model_name, served_output(self.task_name), **options)
         self.batch_size = batch_size
 
     def __call__(self, inputs: str | bytes | Sequence[str], progress: bool = False):
@@ -198,7 +198,7 @@ class TritonRePipeline:
         batch_size: int = 8,
         **options: Any,
     ):
-        self.client = TritonClient(url, model_name, "RELATIONS", **options)
+        self.client = TritonClient(url, model_name, served_output(self.task_name), **options)
         self.batch_size = batch_size
 
     def __call__(
@@ -226,6 +226,13 @@ class TritonRePipeline:
         }
         (answer,) = self.client.request([json.dumps(doc)])
         return [Relation(**r) for r in answer]
+
+
+def served_output(task: str) -> str:
+    """The output tensor of a served ``task`` pipeline (from the task table)."""
+    from biolite.tasks import get_task
+
+    return get_task(task).served_output
 
 
 def connect(task: str, url: str = "localhost:8001", **options: Any) -> Any:

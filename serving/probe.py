@@ -13,9 +13,10 @@ import time
 from dataclasses import dataclass
 
 from biolite.errors import TritonRequestError
+from biolite.tasks import TASKS
 
-#: a short document every task can answer (RE: no entities, so no pair to classify)
-PROBE_DOCUMENTS = {"ENTITIES": "BRCA1 mutations cause breast cancer.", "RELATIONS": '{"text": "x"}'}
+#: served output name -> a short document every model of that task answers
+PROBE_DOCUMENTS = {t.served_output: t.probe_document for t in TASKS.values()}
 
 
 @dataclass(frozen=True)

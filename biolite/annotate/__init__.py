@@ -20,15 +20,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from biolite.annotate.config import AnnotateConfig
+from biolite.annotate.config import ENGINES, AnnotateConfig
 from biolite.annotate.manifest import Manifest, file_identity, model_checksum
 from biolite.annotate.shards import plan
-from biolite.tasks import load
+from biolite.table import load
 
 __all__ = ["ENGINES", "AnnotateConfig", "AnnotateSummary", "annotate"]
-
-#: engine name -> "module:function" yielding manifest entries of finished shards
-ENGINES = {"local": "biolite.annotate.local:run", "ray": "biolite.annotate.ray_engine:run"}
 
 
 class AnnotateSummary(BaseModel):
@@ -100,7 +97,9 @@ def run(config: AnnotateConfig) -> AnnotateSummary:
     problems: list[str] = []
     context = {"source": "biolite", "date": manifest.data["created"], "key": ""}
     try:
-        results = load(ENGINES[config.engine])(config, todo, context, bar.step) if todo else []
+        results = (
+            load(ENGINES[config.engine].target)(config, todo, context, bar.step) if todo else []
+        )
         for result in results:
             manifest.record(result["key"], result)
             totals.update({k: result[k] for k in ("documents", "skipped", "deleted", "entities")})

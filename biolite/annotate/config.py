@@ -3,14 +3,34 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from biolite.errors import ConfigError
 from biolite.io import INPUT_FORMATS, OUTPUT_FORMATS
 from biolite.io.document import MAX_DOC_CHARS
+from biolite.table import Table, one_of
+
+
+@dataclass(frozen=True)
+class Engine:
+    """Where shards are annotated."""
+
+    target: str  # "module:function" yielding manifest entries of finished shards
+    in_process: bool  # the models run in this process (no workers, no cluster options)
+    help: str
+
+
+ENGINES: Table[Engine] = Table(
+    "engine",
+    {
+        "local": Engine("biolite.annotate.local:run", True, "this process"),
+        "ray": Engine("biolite.annotate.ray_engine:run", False, "a Ray Data actor pool"),
+    },
+)
 
 
 class AnnotateConfig(BaseModel):
@@ -33,8 +53,9 @@ class AnnotateConfig(BaseModel):
         description="input format: auto (from the file name and first bytes), "
         + ", ".join(INPUT_FORMATS),
     )
-    engine: Literal["local", "ray"] = Field(
-        "local", description="local: this process; ray: a Ray Data actor pool"
+    engine: Annotated[str, AfterValidator(one_of(ENGINES))] = Field(
+        ENGINES.names()[0],
+        description="; ".join(f"{name}: {ENGINES[name].help}" for name in ENGINES),
     )
     ray_address: str | None = Field(
         None,
@@ -94,18 +115,19 @@ class AnnotateConfig(BaseModel):
     @model_validator(mode="after")
     def _engine_options(self) -> AnnotateConfig:
         ray_only = {"ray_address": None, "gpus_per_worker": 0.0, "cpus_per_worker": None}
-        if self.engine == "local":
+        if ENGINES[self.engine].in_process:
             given = [k for k, v in ray_only.items() if getattr(self, k) != v]
             if given:
+                workers = ", ".join(ENGINES.names(lambda e: not e.in_process))
                 raise ConfigError(
-                    f"--{given[0].replace('_', '-')} needs --engine ray (the local engine runs "
-                    "in this process)"
+                    f"--{given[0].replace('_', '-')} needs --engine {workers} (the "
+                    f"{self.engine} engine runs in this process)"
                 )
         return self
 
     def worker_cpus(self) -> float:
         """CPUs each model holder may use."""
-        if self.engine == "local":
+        if ENGINES[self.engine].in_process:
             return float(os.cpu_count() or 1)
         return self.cpus_per_worker or max(1.0, (os.cpu_count() or 1) / self.workers)
 

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from biolite.cli.options import FORMATTER, one_or_list
+from biolite.tasks import TASK_NAMES
 
 
 def _default(field: str):
@@ -30,7 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--task",
         default=None,
-        choices=["ner", "re"],
+        choices=TASK_NAMES,
         help="the model's task (default: read from the checkpoint; a contradicting --task is "
         "refused)",
     )

@@ -15,7 +15,8 @@ from pydantic import BaseModel
 
 from biolite.runtimes import LOCAL_RUNTIMES
 from biolite.runtimes.batching import Batching, default_batching
-from biolite.tasks import get_task, load
+from biolite.table import load, table_of
+from biolite.tasks import get_task
 
 
 class DefaultsOnce(argparse.ArgumentDefaultsHelpFormatter):
@@ -52,7 +53,10 @@ def add_field(
     kinds = [annotation] if literal else [a for a in get_args(annotation) if a is not type(None)]
     kinds = kinds or [annotation]
     kind = kinds[0] if len(kinds) == 1 else None
-    if get_origin(kind) is Literal:
+    table = table_of(info)
+    if table is not None:
+        kwargs.setdefault("choices", list(table.names()))
+    elif get_origin(kind) is Literal:
         kwargs.setdefault("choices", list(get_args(kind)))
     elif kind in (int, float, str):
         kwargs.setdefault("type", kind)

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from biolite.errors import DataError, UnknownNameError
+from biolite.errors import DataError
 from biolite.files import expand_inputs, plain_suffixes
 from biolite.io.document import MAX_DOC_CHARS, Annotation, Document, Passage, Skipped, text_problem
+from biolite.table import Table, load
 
 __all__ = [
     "FORMATS",
@@ -33,77 +34,86 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Format:
-    """One file format: how to read, write and count it."""
+    """One file format: how to read, write, count and recognise it."""
 
     name: str
     reader: str | None  # "module:function" yielding Document | Skipped; None: output only
     writer: str | None  # "module:Class" around a text handle; None: input only
     counter: str | None  # "module:function" -> number of documents (fast, no parse)
-    suffixes: tuple[str, ...]  # recognised last suffixes (before .gz); first: output suffix
+    suffixes: tuple[str, ...]  # suffixes (before .gz) that name it; first: output suffix
+    claims: tuple[str, ...] = ()  # other suffixes it takes when ``sniff`` accepts the file
+    sniff: str | None = None  # "module:function" (first 4 KiB) -> bool
 
 
-FORMATS: dict[str, Format] = {
-    f.name: f
-    for f in (
-        Format("medline", "biolite.io.medline:read", None, "biolite.io.medline:count", (".xml",)),
-        Format(
-            "pubtator",
-            "biolite.io.pubtator:read",
-            "biolite.io.pubtator:Writer",
-            "biolite.io.pubtator:count",
-            (".pubtator", ".pubtator.txt"),
-        ),
-        Format(
-            "bioc-xml",
-            "biolite.io.bioc_files:read_xml",
-            "biolite.io.bioc_files:XmlWriter",
-            "biolite.io.bioc_files:count_xml",
-            (".bioc.xml",),
-        ),
-        Format(
-            "bioc-json",
-            "biolite.io.bioc_files:read_json",
-            "biolite.io.bioc_files:JsonWriter",
-            "biolite.io.bioc_files:count_json",
-            (".bioc.json",),
-        ),
-        Format(
-            "jsonl",
-            "biolite.io.jsonl:read",
-            "biolite.io.jsonl:Writer",
-            "biolite.io.jsonl:count",
-            (".jsonl",),
-        ),
-        Format("txt", "biolite.io.jsonl:read_text", None, "biolite.io.jsonl:count", (".txt",)),
-        Format("html", None, "biolite.io.html:Writer", None, (".html",)),
-    )
-}
-OUTPUT_FORMATS = tuple(name for name, f in FORMATS.items() if f.writer)
-INPUT_FORMATS = tuple(name for name, f in FORMATS.items() if f.reader)
+FORMATS: Table[Format] = Table("format")
+for _row in (
+    Format("medline", "biolite.io.medline:read", None, "biolite.io.medline:count", (".xml",)),
+    Format(
+        "pubtator",
+        "biolite.io.pubtator:read",
+        "biolite.io.pubtator:Writer",
+        "biolite.io.pubtator:count",
+        (".pubtator", ".pubtator.txt"),
+        claims=(".txt",),
+        sniff="biolite.io.pubtator:sniff",
+    ),
+    Format(
+        "bioc-xml",
+        "biolite.io.bioc_files:read_xml",
+        "biolite.io.bioc_files:XmlWriter",
+        "biolite.io.bioc_files:count_xml",
+        (".bioc.xml",),
+        claims=(".xml",),
+        sniff="biolite.io.bioc_files:sniff_xml",
+    ),
+    Format(
+        "bioc-json",
+        "biolite.io.bioc_files:read_json",
+        "biolite.io.bioc_files:JsonWriter",
+        "biolite.io.bioc_files:count_json",
+        (".bioc.json", ".json"),
+    ),
+    Format(
+        "jsonl",
+        "biolite.io.jsonl:read",
+        "biolite.io.jsonl:Writer",
+        "biolite.io.jsonl:count",
+        (".jsonl",),
+    ),
+    Format("txt", "biolite.io.jsonl:read_text", None, "biolite.io.jsonl:count", (".txt",)),
+    Format("html", None, "biolite.io.html:Writer", None, (".html",)),
+):
+    FORMATS.add(_row.name, _row)
+OUTPUT_FORMATS = FORMATS.names(lambda f: f.writer)
+INPUT_FORMATS = FORMATS.names(lambda f: f.reader)
 #: last suffixes (before .gz) of files a folder input is searched for
-READABLE = (".xml", ".pubtator", ".txt", ".json", ".jsonl")
-
-
-def get_format(name: str) -> Format:
-    """The row of format ``name``; ``UnknownNameError`` lists the valid ones."""
-    if name not in FORMATS:
-        raise UnknownNameError("format", name, list(FORMATS))
-    return FORMATS[name]
+READABLE = tuple(
+    dict.fromkeys(
+        "." + s.rsplit(".", 1)[-1]
+        for n in INPUT_FORMATS
+        for s in FORMATS[n].suffixes + FORMATS[n].claims
+    )
+)
+#: the row of a format name; ``UnknownNameError`` lists the valid ones
+get_format = FORMATS.get
 
 
 def detect_format(path: Path) -> Format:
-    """A file's format from its name and, for ``.xml``/``.txt``, its first bytes."""
+    """A file's format from its name: a format that claims the suffix and recognises the
+    file's first bytes, else the one the suffix names (``a.bioc.xml`` before ``.xml``)."""
     suffixes = plain_suffixes(path)
-    joined = "".join(suffixes[-2:])
     last = suffixes[-1] if suffixes else ""
-    if joined == ".bioc.json" or last == ".json":
-        return FORMATS["bioc-json"]
-    if last == ".xml":
-        return FORMATS["bioc-xml" if _head_has(path, b"<collection") else "medline"]
-    if last == ".pubtator" or (last == ".txt" and _looks_like_pubtator(path)):
-        return FORMATS["pubtator"]
-    if last in (".jsonl", ".txt"):
-        return FORMATS[last[1:]]
+    readers = [FORMATS[n] for n in INPUT_FORMATS]
+    claimed = [f for f in readers if last in f.claims]
+    if claimed:
+        head = _head(path)
+        for f in claimed:
+            if load(f.sniff)(head):
+                return f
+    for key in ("".join(suffixes[-2:]), last):
+        for f in readers:
+            if key in f.suffixes:
+                return f
     raise DataError(
         f"{path}: unknown input type {last or '(no extension)'}; name its format with "
         f"--input-format ({', '.join(INPUT_FORMATS)})"
@@ -117,25 +127,12 @@ def _head(path: Path, size: int = 4096) -> bytes:
         return handle.read(size)
 
 
-def _head_has(path: Path, marker: bytes) -> bool:
-    return marker in _head(path)
-
-
-def _looks_like_pubtator(path: Path) -> bool:
-    import re
-
-    first = _head(path).lstrip(b"\n").split(b"\n", 1)[0]
-    return re.match(rb"^[^|\t]+\|t\|", first) is not None
-
-
 def read_documents(
     path: Path, fmt: Format | str | None = None, max_chars: int = MAX_DOC_CHARS
 ) -> Iterator[Document | Skipped]:
     """The documents of ``path`` (its format detected unless given); a document over
     ``max_chars`` characters or with text that is not UTF-8 (lone surrogates) comes
     as ``Skipped``, named by its id."""
-    from biolite.tasks import load
-
     chosen = _format(path, fmt)
     if not path.is_file():
         raise DataError(f"{path}: no such input file")
@@ -150,15 +147,11 @@ def _screened(items: Iterator[Any], path: Path, max_chars: int) -> Iterator[Any]
 
 def count_documents(path: Path, fmt: Format | str | None = None) -> int:
     """About how many documents ``path`` holds (a byte scan; exact for well-formed files)."""
-    from biolite.tasks import load
-
     return load(_format(path, fmt).counter)(path)
 
 
 def open_writer(fmt: Format | str, handle: Any, **context: Any) -> Any:
     """A writer of format ``fmt`` around an open text handle."""
-    from biolite.tasks import load
-
     chosen = fmt if isinstance(fmt, Format) else get_format(fmt)
     if chosen.writer is None:
         raise DataError(f"{chosen.name} is an input format only; write one of {OUTPUT_FORMATS}")

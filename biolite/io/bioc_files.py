@@ -50,6 +50,11 @@ def _holder(item, doc: Document, a: Annotation):
     return item if passage is None else item.passages[doc.passages.index(passage)]
 
 
+def sniff_xml(head: bytes) -> bool:
+    """True when an ``.xml`` file's first bytes hold a BioC ``<collection>``."""
+    return b"<collection" in head
+
+
 def read_xml(path: Path) -> Iterator[Document | Skipped]:
     """Documents of a BioC XML file (``.gz`` too), streamed with ``lxml`` iterparse
     (each document is freed once read; no DTD or external entity is loaded)."""

@@ -13,6 +13,7 @@ it).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
@@ -34,6 +35,14 @@ class _Block:
     def __init__(self, first_line: int, blanks_before: int):
         self.first_line, self.blanks_before = first_line, blanks_before
         self.lines: list[tuple[int, str]] = []
+
+
+_FIRST_LINE = re.compile(rb"^[^|\t]+\|t\|")
+
+
+def sniff(head: bytes) -> bool:
+    """True when a file's first bytes start with a PubTator title line (``ID|t|``)."""
+    return _FIRST_LINE.match(head.lstrip(b"\n").split(b"\n", 1)[0]) is not None
 
 
 def read(path: Path) -> Iterator[Document | Skipped]:

@@ -14,7 +14,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from biolite.errors import ConfigError, UnknownNameError
+from biolite.errors import ConfigError
+from biolite.table import Table, load
 
 
 @dataclass(frozen=True)
@@ -26,15 +27,22 @@ class RuntimeInfo:
     help: str = ""
 
 
-RUNTIMES: dict[str, RuntimeInfo] = {
-    "torch": RuntimeInfo("biolite.runtimes.torch:TorchRuntime", help="transformers checkpoint"),
-    "onnx": RuntimeInfo("biolite.runtimes.onnx:OnnxRuntime", help="`biolite export` directory"),
-    "triton": RuntimeInfo(
-        "biolite.serving.client:connect", remote=True, help="a served pipeline (url, model_name)"
-    ),
-}
+RUNTIMES: Table[RuntimeInfo] = Table(
+    "runtime",
+    {
+        "torch": RuntimeInfo("biolite.runtimes.torch:TorchRuntime", help="transformers checkpoint"),
+        "onnx": RuntimeInfo("biolite.runtimes.onnx:OnnxRuntime", help="`biolite export` directory"),
+        "triton": RuntimeInfo(
+            "biolite.serving.client:connect",
+            remote=True,
+            help="a served pipeline (url, model_name)",
+        ),
+    },
+)
 #: runtimes that run a model file in this process
-LOCAL_RUNTIMES = tuple(name for name, info in RUNTIMES.items() if not info.remote)
+LOCAL_RUNTIMES = RUNTIMES.names(lambda info: not info.remote)
+#: the ``RUNTIMES`` row of a name; ``UnknownNameError`` lists the valid ones
+runtime_info = RUNTIMES.get
 
 
 class Runtime(Protocol):
@@ -51,17 +59,8 @@ class Runtime(Protocol):
         """Runtime name, device, precision and model path, for reports."""
 
 
-def runtime_info(name: str) -> RuntimeInfo:
-    """The ``RUNTIMES`` row of ``name``; ``UnknownNameError`` lists the valid ones."""
-    if name not in RUNTIMES:
-        raise UnknownNameError("runtime", name, list(RUNTIMES))
-    return RUNTIMES[name]
-
-
 def load_runtime(name: str, path: Path, task: str, **options: Any) -> Runtime:
     """Instantiate local runtime ``name`` for the model in ``path``."""
-    from biolite.tasks import load
-
     info = runtime_info(name)
     if info.remote:
         raise ConfigError(f"runtime {name!r} serves whole pipelines; use biolite.pipeline()")

@@ -11,13 +11,14 @@ needs new code (see ``docs/architecture.md``).
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 from pydantic import AfterValidator
 
-from biolite.errors import UnknownNameError
+from biolite.table import Table, load, one_of
+
+__all__ = ["TASKS", "TASK_NAMES", "TaskInfo", "TaskName", "get_task", "load", "task_options"]
 
 
 @dataclass(frozen=True)
@@ -40,65 +41,59 @@ class TaskInfo:
     token_logits: bool  # logits per token (batch, seq, labels) or per sequence (batch, labels)
     model_env: str  # environment variable naming the default model
     example_call: str  # arguments of a call of the pipeline, for model cards
+    probe_document: str  # a served request every model of the task answers (serve probe)
 
 
-TASKS: dict[str, TaskInfo] = {
-    "ner": TaskInfo(
-        name="ner",
-        title="token-classification (NER)",
-        task_class="biolite.tasks.ner:NerTask",
-        pipeline_class="biolite.pipelines.ner:NerPipeline",
-        options_class="biolite.tasks.options:NerOptions",
-        evaluation="biolite.evaluation.ner",
-        auto_model="AutoModelForTokenClassification",
-        head_suffix="ForTokenClassification",
-        optimum_task="token-classification",
-        metric="entity F1 (seqeval strict IOB2)",
-        served_output="ENTITIES",
-        served_handler="biolite.serving.handlers:NerHandler",
-        served_client="biolite.serving.client:TritonNerPipeline",
-        token_logits=True,
-        model_env="BIOLITE_NER_MODEL",
-        example_call='("BRCA1 mutations cause breast cancer.")',
-    ),
-    "re": TaskInfo(
-        name="re",
-        title="relation-extraction (RE)",
-        task_class="biolite.tasks.re:ReTask",
-        pipeline_class="biolite.pipelines.re:RePipeline",
-        options_class="biolite.tasks.options:ReOptions",
-        evaluation="biolite.evaluation.re",
-        auto_model="AutoModelForSequenceClassification",
-        head_suffix="ForSequenceClassification",
-        optimum_task="text-classification",
-        metric="relation F1 (BLUE: GAD binary, ChemProt micro without False)",
-        served_output="RELATIONS",
-        served_handler="biolite.serving.handlers:ReHandler",
-        served_client="biolite.serving.client:TritonRePipeline",
-        token_logits=False,
-        model_env="BIOLITE_RE_MODEL",
-        example_call='("Mutations in BRCA1 cause breast cancer.", head=(13, 18), tail=(25, 38))',
-    ),
-}
-TASK_NAMES = tuple(TASKS)
-
-
-def get_task(name: str) -> TaskInfo:
-    """The row of task ``name``; ``UnknownNameError`` lists the valid ones."""
-    if name not in TASKS:
-        raise UnknownNameError("task", name, list(TASKS))
-    return TASKS[name]
-
-
+TASKS: Table[TaskInfo] = Table(
+    "task",
+    {
+        "ner": TaskInfo(
+            name="ner",
+            title="token-classification (NER)",
+            task_class="biolite.tasks.ner:NerTask",
+            pipeline_class="biolite.pipelines.ner:NerPipeline",
+            options_class="biolite.tasks.options:NerOptions",
+            evaluation="biolite.evaluation.ner",
+            auto_model="AutoModelForTokenClassification",
+            head_suffix="ForTokenClassification",
+            optimum_task="token-classification",
+            metric="entity F1 (seqeval strict IOB2)",
+            served_output="ENTITIES",
+            served_handler="biolite.serving.handlers:NerHandler",
+            served_client="biolite.serving.client:TritonNerPipeline",
+            token_logits=True,
+            model_env="BIOLITE_NER_MODEL",
+            example_call='("BRCA1 mutations cause breast cancer.")',
+            probe_document="BRCA1 mutations cause breast cancer.",
+        ),
+        "re": TaskInfo(
+            name="re",
+            title="relation-extraction (RE)",
+            task_class="biolite.tasks.re:ReTask",
+            pipeline_class="biolite.pipelines.re:RePipeline",
+            options_class="biolite.tasks.options:ReOptions",
+            evaluation="biolite.evaluation.re",
+            auto_model="AutoModelForSequenceClassification",
+            head_suffix="ForSequenceClassification",
+            optimum_task="text-classification",
+            metric="relation F1 (BLUE: GAD binary, ChemProt micro without False)",
+            served_output="RELATIONS",
+            served_handler="biolite.serving.handlers:ReHandler",
+            served_client="biolite.serving.client:TritonRePipeline",
+            token_logits=False,
+            model_env="BIOLITE_RE_MODEL",
+            probe_document='{"text": "x"}',  # no entities, so no pair to classify
+            example_call=(
+                '("Mutations in BRCA1 cause breast cancer.", head=(13, 18), tail=(25, 38))'
+            ),
+        ),
+    },
+)
+TASK_NAMES = TASKS.names()
+#: the row of a task name; ``UnknownNameError`` lists the valid ones
+get_task = TASKS.get
 #: a task name checked against ``TASKS`` (for pydantic configs)
-TaskName = Annotated[str, AfterValidator(lambda name: get_task(name).name)]
-
-
-def load(reference: str) -> Any:
-    """The object a ``"module:attribute"`` reference names (imported on demand)."""
-    module, _, attribute = reference.partition(":")
-    imported = importlib.import_module(module)
-    return getattr(imported, attribute) if attribute else imported
+TaskName = Annotated[str, AfterValidator(one_of(TASKS))]
 
 
 def task_options(name: str, **options: Any) -> Any:

@@ -125,11 +125,15 @@ def _trainer_class(side_inputs: tuple[str, ...]) -> Any:
     return SideInputTrainer
 
 
-def load_base(base: str, task: str, auto_class: str, labels: list[str]) -> tuple[Any, Any]:
-    """(model with a fresh ``labels`` head, fast tokenizer) from a checkpoint or hub id."""
+def load_base(base: str, task: str, labels: list[str]) -> tuple[Any, Any]:
+    """(model with a fresh ``labels`` head of ``task``, fast tokenizer) from a checkpoint
+    or hub id; the head's auto class comes from the task table."""
     import transformers
 
     from biolite.model_files import resolve_model
+    from biolite.tasks import get_task
+
+    auto_class = get_task(task).auto_model
 
     path = resolve_model(base, task, base=True)
     tokenizer = transformers.AutoTokenizer.from_pretrained(path, use_fast=True)

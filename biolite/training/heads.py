@@ -133,9 +133,7 @@ def new_multi_head_model(base: str, heads: Sequence[Head]) -> tuple[Any, Any]:
     """(model with fresh ``heads`` as column blocks of one classifier, tokenizer)."""
     from biolite.tasks.heads import HEADS_KEY
 
-    model, tokenizer = load_base(
-        base, "ner", "AutoModelForTokenClassification", global_labels(heads)
-    )
+    model, tokenizer = load_base(base, "ner", global_labels(heads))
     setattr(model.config, HEADS_KEY, heads_record(heads))
     return model, tokenizer
 

@@ -153,7 +153,7 @@ def _fit(
     from biolite.tasks.ner import NerTask
 
     set_seed(config.seed)
-    model, tokenizer = load_base(config.base, "ner", "AutoModelForTokenClassification", labels)
+    model, tokenizer = load_base(config.base, "ner", labels)
     task = NerTask(tokenizer, dict(enumerate(labels)), max_length=config.max_length)
     features = [task.align_labels(s.tokens, s.tags, config.label_all_subtokens) for s in train]
     collator = DataCollatorForTokenClassification(tokenizer)

@@ -95,7 +95,7 @@ def _fit(
     from transformers import DataCollatorWithPadding, set_seed
 
     set_seed(config.seed)
-    model, tokenizer = load_base(config.base, "re", "AutoModelForSequenceClassification", labels)
+    model, tokenizer = load_base(config.base, "re", labels)
     model.config.biolite_re = settings.model_dump()  # saved with the model
     label2id = {lab: i for i, lab in enumerate(labels)}
     texts = [render(e.text, e.head, e.tail, settings) for e in examples]

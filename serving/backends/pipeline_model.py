@@ -33,7 +33,7 @@ class TritonPythonModel:
 
         self.pb = pb
         params, folder = model_parameters(args)
-        self.output_name = params.get("output_name", "ENTITIES")
+        self.output_name = params["output_name"]  # the task's served output (repository)
         if params.get("onnx_file"):  # inline: run the model here
             from biolite.serving.backends.onnx_step import OnnxStep
 

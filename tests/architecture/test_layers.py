@@ -102,3 +102,78 @@ def test_every_package_folder_is_listed_for_the_wheel():
             parts = init.parent.relative_to(ROOT / folder).parts
             found.add(".".join((package, *parts)))
     assert found == listed
+
+
+def _table_names() -> dict[str, str]:
+    """name -> the table it belongs to (tasks, formats, engines, runtimes)."""
+    from biolite.annotate.config import ENGINES
+    from biolite.io import FORMATS
+
+    tables = {"task": TASKS, "format": FORMATS, "engine": ENGINES, "runtime": RUNTIMES}
+    return {name: kind for kind, table in tables.items() for name in table}
+
+
+def _strings(node: ast.AST) -> list[str]:
+    elts = node.elts if isinstance(node, (ast.Tuple, ast.List, ast.Set)) else [node]
+    return [e.value for e in elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+
+
+def _restatements(path: Path, names: dict[str, str]) -> list[str]:
+    """``Literal[...]``, ``choices=[...]`` and comparisons that spell a table's names."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        spelt: list[str] = []
+        if isinstance(node, ast.Subscript) and getattr(node.value, "id", "") == "Literal":
+            spelt = _strings(node.slice)
+        elif isinstance(node, ast.keyword) and node.arg == "choices":
+            spelt = _strings(node.value)
+        elif isinstance(node, ast.Compare):
+            spelt = [s for c in node.comparators for s in _strings(c)]
+        found += [
+            f"{path.relative_to(ROOT)}:{node.lineno} spells {names[s]} {s!r}"
+            for s in spelt
+            if s in names
+        ]
+    return found
+
+
+#: the tables themselves, where the names are defined once
+_DEFINITIONS = {
+    "biolite/tasks/__init__.py",
+    "biolite/io/__init__.py",
+    "biolite/annotate/config.py",
+    "biolite/runtimes/__init__.py",
+}
+
+
+def test_no_module_restates_a_table_name_in_a_literal_a_choice_or_a_comparison():
+    names = _table_names()
+    modules = [
+        p
+        for folder in ("biolite", "export", "serving")
+        for p in sorted((ROOT / folder).rglob("*.py"))
+    ]
+    offenders = [
+        line
+        for path in modules
+        if str(path.relative_to(ROOT)) not in _DEFINITIONS
+        for line in _restatements(path, names)
+    ]
+    assert offenders == []
+
+
+def test_the_restatement_check_catches_each_spelling(tmp_path):
+    module = ROOT / "biolite" / "_restatement_probe.py"
+    module.write_text(
+        'from typing import Literal\nx: Literal["ner", "fail"]\n'
+        'p.add_argument("--t", choices=["re"])\nok = task == "onnx"\n'
+    )
+    try:
+        found = _restatements(module, _table_names())
+    finally:
+        module.unlink()
+    assert sorted(line.split(" spells ")[1] for line in found) == [
+        "runtime 'onnx'",
+        "task 'ner'",
+        "task 're'",
+    ]
