@@ -10,8 +10,8 @@ from typing import Any
 
 from biolite.errors import BioliteError
 from biolite.types import Entity
+from biolite.version import __version__
 
-__version__ = "0.1.0"
 __all__ = ["BioliteError", "Entity", "__version__", "annotate", "pipeline"]
 
 

@@ -15,13 +15,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from biolite import __version__
 from biolite.errors import AccuracyGateError, ExportError, ExportValidationError
 from biolite.export.manifest import write_manifest
 from biolite.export.spec import ArtifactCheck, ExportReport, ExportSpec
 from biolite.files import sha256, staged_output
 from biolite.model_files.card import export_card
 from biolite.model_files.export_dir import ONNX_FILES
+from biolite.version import __version__
 
 
 def export(
@@ -199,10 +199,10 @@ class _Job:
         from biolite.export.validate import compare, onnx_logits, torch_logits, validation_inputs
 
         feeds = validation_inputs(self.tokenizer, self.spec.max_length)
-        from biolite.tasks.heads import heads_of
+        from biolite.tasks.heads import heads_of, named
 
         reference = torch_logits(self._source_model(), feeds)
-        heads = {h.name: h.columns for h in heads_of(self.config) or []} or None
+        heads = {h.name: h.columns for h in named(heads_of(self.config))} or None
         for variant, name in ONNX_FILES.items():
             if (self.stage / name).is_file():
                 candidate = onnx_logits(self.stage / name, feeds)
@@ -267,12 +267,12 @@ class _Job:
 
 def _heads_record(config: Any) -> list[dict[str, Any]] | None:
     """A multi-head model's heads with their slices of the one ``logits`` output."""
-    from biolite.tasks.heads import heads_of
+    from biolite.tasks.heads import heads_of, named
 
-    heads = heads_of(config)
-    if heads is None:
-        return None
-    return [{"name": h.name, "labels": list(h.labels), "logits": list(h.columns)} for h in heads]
+    heads = named(heads_of(config))
+    return [
+        {"name": h.name, "labels": list(h.labels), "logits": list(h.columns)} for h in heads
+    ] or None
 
 
 def _source_record(source: Path) -> dict[str, Any]:

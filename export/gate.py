@@ -31,8 +31,8 @@ def _score(pipe: Any, spec: ExportSpec, gold: Any, head: str | None) -> tuple[fl
 
 
 def gate_plan(config: Any, spec: ExportSpec) -> list[tuple[str | None, Path, Any]]:
-    """``(head or None, folder, gold)`` per gated evaluation: one for a single-head model,
-    one per head of a multi-head model (each ``--eval-data`` matched to its head)."""
+    """``(head name, folder, gold)`` per gated evaluation: every ``--eval-data`` matched
+    to its head (a plain model's one implicit head has no name), every head gated once."""
     from biolite.tasks.heads import find_head, heads_of
 
     folders = spec.eval_folders
@@ -40,15 +40,14 @@ def gate_plan(config: Any, spec: ExportSpec) -> list[tuple[str | None, Path, Any
         if not Path(folder).exists():
             raise DataError(f"evaluation data {folder} does not exist")
     golds = [(folder, _read(config, spec, folder)) for folder in folders]
-    heads = heads_of(config)  # None for a model without heads (RE, single-head NER)
-    if heads is None:
-        if len(golds) > 1:
-            raise DataError("several --eval-data folders are for multi-head NER models")
-        return [(None, folder, gold) for folder, gold in golds]
+    heads = heads_of(config)  # a plain model (NER or RE) is one implicit head
     plan = []
     for folder, gold in golds:
-        types = {t[2:] for s in gold for t in s.tags if t != "O"}
-        head = find_head(heads, Path(folder).resolve().name, types, str(folder))
+        head = find_head(heads, Path(folder).resolve().name, gold, str(folder))
+        if head.name in {p[0] for p in plan}:
+            raise DataError(
+                f"several --eval-data folders for {head.name or 'the model'}: one per head"
+            )
         plan.append((head.name, Path(folder), gold))
     missing = [h.name for h in heads if h.name not in {p[0] for p in plan}]
     if missing:

@@ -10,9 +10,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from biolite import __version__
 from biolite.errors import ConfigError
 from biolite.files import sha256
+from biolite.version import __version__
 
 NAME = "biolite-annotate.json"
 

@@ -8,8 +8,8 @@ import sys
 
 from pydantic import ValidationError
 
-from biolite import __version__
 from biolite.errors import BioliteError
+from biolite.version import __version__
 
 #: command modules; each defines ``register(subparsers)`` and sets ``func`` on its parser
 COMMANDS = [

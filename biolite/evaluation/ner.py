@@ -94,9 +94,8 @@ def head_for(ner: Any, sentences: Sequence[Sentence], data_dir: object, head: st
         if head not in ner.heads:
             raise DataError(f"--head {head}: the model's heads are {', '.join(ner.heads)}")
         return ner.for_head(head)
-    gold = {t[2:] for s in sentences for t in s.tags if t != "O"}
     name = Path(str(data_dir)).resolve().name
-    return ner.for_head(find_head(ner.task.heads, name, gold, str(data_dir)).name)
+    return ner.for_head(find_head(ner.task.heads, name, sentences, str(data_dir)).name)
 
 
 def evaluate_ner(

@@ -41,8 +41,8 @@ class NerPipeline(Pipeline):
 
     @property
     def heads(self) -> list[str]:
-        """Names of the model's heads (one per training corpus); empty for one head."""
-        return [h.name for h in getattr(self.task, "heads", [])]
+        """Names of the model's heads (one per training corpus); empty for a plain model."""
+        return [h.name for h in self.task.heads if h.name is not None]
 
     def for_head(self, name: str) -> NerPipeline:
         """This pipeline restricted to one head of a multi-head model (shares the runtime)."""

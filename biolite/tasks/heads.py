@@ -12,21 +12,20 @@ which columns belong to which head::
     "biolite_heads": [{"name": "NCBI-disease", "labels": ["O", "B-Disease", "I-Disease"]},
                       {"name": "BC5CDR-chem", "labels": ["O", "B-Chemical", "I-Chemical"]}]
 
-``MultiHeadNerTask`` decodes each block with its own softmax and BIO decoding and
-returns every head's entities, each with ``head`` set. Spans of different heads
-may overlap (a chemical inside a disease name is legitimate); all are returned.
+A plain checkpoint is one implicit head (no name, every column), so there is one
+NER shape: ``biolite.tasks.ner.NerTask`` decodes each head's block with its own
+softmax and BIO decoding and returns every head's entities, each with ``head``
+set for named heads. Spans of different heads may overlap (a chemical inside a
+disease name is legitimate); all are returned.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
 
-import numpy as np
-
-from biolite.errors import ConfigError, UnknownNameError
-from biolite.types import Entity
+from biolite.errors import ConfigError
 
 #: config.json attribute listing the heads of a multi-head model
 HEADS_KEY = "biolite_heads"
@@ -34,9 +33,10 @@ HEADS_KEY = "biolite_heads"
 
 @dataclass(frozen=True)
 class Head:
-    """One head: its name (the corpus), its BIO labels and its first logits column."""
+    """One head: its name (the corpus; ``None`` for the one implicit head of a plain
+    checkpoint), its BIO labels and its first logits column."""
 
-    name: str
+    name: str | None
     labels: tuple[str, ...]
     offset: int
 
@@ -49,6 +49,11 @@ class Head:
     def types(self) -> set[str]:
         """The entity types this head tags."""
         return {label[2:] for label in self.labels if label != "O"}
+
+
+def implicit_head(id2label: dict[Any, str]) -> Head:
+    """The one head of a plain checkpoint: every column, no name."""
+    return Head(None, tuple(str(v) for _, v in sorted((int(k), v) for k, v in id2label.items())), 0)
 
 
 def make_heads(named_labels: Sequence[tuple[str, Sequence[str]]]) -> list[Head]:
@@ -69,16 +74,18 @@ def heads_record(heads: Sequence[Head]) -> list[dict[str, Any]]:
 
 
 def global_labels(heads: Sequence[Head]) -> list[str]:
-    """``id2label`` of the shared classifier: ``HEAD/LABEL`` per column (unique)."""
-    return [f"{h.name}/{label}" for h in heads for label in h.labels]
+    """``id2label`` of the shared classifier: ``HEAD/LABEL`` per column (unique); an
+    implicit head's labels as they are (a plain checkpoint)."""
+    return [label if h.name is None else f"{h.name}/{label}" for h in heads for label in h.labels]
 
 
-def heads_of(config: Any) -> list[Head] | None:
-    """The heads a model's config describes, or ``None`` for a single-head model.
-    A description that does not cover the classifier's columns is refused."""
+def heads_of(config: Any) -> list[Head]:
+    """The heads a model's config describes: the named blocks of ``biolite_heads``, or
+    the one implicit head of a plain checkpoint. A description that does not cover the
+    classifier's columns is refused."""
     record = getattr(config, HEADS_KEY, None)
     if not record:
-        return None
+        return [implicit_head(config.id2label)]
     heads = make_heads([(h["name"], h["labels"]) for h in record])
     width = sum(len(h.labels) for h in heads)
     if width != len(config.id2label):
@@ -89,23 +96,34 @@ def heads_of(config: Any) -> list[Head] | None:
     return heads
 
 
+def named(heads: Sequence[Head]) -> list[Head]:
+    """The named heads (empty for a plain checkpoint's implicit head)."""
+    return [h for h in heads if h.name is not None]
+
+
 def model_labels(config: Any) -> list[str]:
-    """The BIO labels a model tags, ``O`` first, each once (all heads together)."""
-    heads = heads_of(config)
-    if heads is None:
-        return [str(v) for _, v in sorted((int(k), v) for k, v in config.id2label.items())]
-    seen: dict[str, None] = {"O": None}
-    for head in heads:
-        seen.update(dict.fromkeys(head.labels))
-    return list(seen)
+    """The BIO labels a model tags: a plain checkpoint's in column order, several
+    heads' ``O`` first, each label once."""
+    return merged_labels(heads_of(config))
 
 
-def find_head(heads: Sequence[Head], name: str | None, types: set[str], where: str) -> Head:
-    """The head for a dataset: the one called ``name`` (the dataset folder's name), else
-    the only one tagging exactly the dataset's ``types``; ``where`` names it in errors."""
+def merged_labels(heads: Sequence[Head]) -> list[str]:
+    """The labels of ``heads`` together (one head: its labels as they are)."""
+    if len(heads) == 1:
+        return list(heads[0].labels)
+    return list(dict.fromkeys(["O", *(label for h in heads for label in h.labels)]))
+
+
+def find_head(heads: Sequence[Head], name: str | None, gold: Sequence[Any], where: str) -> Head:
+    """The head for a dataset: a model's only head; else the one called ``name`` (the
+    dataset folder's name), else the only one tagging exactly the types of the ``gold``
+    sentences; ``where`` names the dataset in errors."""
+    if len(heads) == 1:
+        return heads[0]
     by_name = {h.name: h for h in heads}
     if name in by_name:
         return by_name[name]
+    types = {t[2:] for s in gold for t in s.tags if t != "O"}
     matching = [h for h in heads if types and h.types == types]
     if len(matching) == 1:
         return matching[0]
@@ -113,44 +131,3 @@ def find_head(heads: Sequence[Head], name: str | None, types: set[str], where: s
         f"cannot tell which head of this multi-head model scores {where} "
         f"(heads: {', '.join(by_name)}); name one with --head / head="
     )
-
-
-class MultiHeadNerTask:
-    """NER with several heads: the shared windows once, each head decoded on its columns."""
-
-    name: ClassVar[str] = "ner"
-
-    def __init__(self, tokenizer: Any, heads: Sequence[Head], **options: Any):
-        from biolite.tasks.ner import NerTask
-
-        self.heads = list(heads)
-        self.tasks = {
-            h.name: NerTask(tokenizer, dict(enumerate(h.labels)), columns=h.columns, **options)
-            for h in self.heads
-        }
-        first = next(iter(self.tasks.values()))
-        self.tokenizer, self.options, self.max_length = tokenizer, first.options, first.max_length
-        self.pad_id, self.with_token_types = first.pad_id, first.with_token_types
-        self.preprocess, self.preprocess_words = first.preprocess, first.preprocess_words
-        self.labels = list(dict.fromkeys(["O", *(lab for h in self.heads for lab in h.labels)]))
-
-    def head(self, name: str) -> Any:
-        """The single-head ``NerTask`` of head ``name`` (reads its columns only)."""
-        if name not in self.tasks:
-            raise UnknownNameError("head", name, list(self.tasks))
-        return self.tasks[name]
-
-    def postprocess(self, encoded: Any, logits: Sequence[np.ndarray]) -> list[list[Entity]]:
-        """Every head's entities per document, ``head`` set, sorted by offsets."""
-        merged: list[list[Entity]] = [[] for _ in encoded.docs]
-        for name, task in self.tasks.items():
-            for found, entities in zip(merged, task.postprocess(encoded, logits)):
-                found += [e.model_copy(update={"head": name}) for e in entities]
-        return [sorted(ents, key=lambda e: (e.start, e.end, e.label, e.head)) for ents in merged]
-
-    def postprocess_tags(self, encoded: Any, logits: Sequence[np.ndarray]) -> list[list[str]]:
-        """Word tags need one head: heads overlap, so there is no single tag sequence."""
-        raise ConfigError(
-            f"a multi-head model tags words per head ({', '.join(self.tasks)}); "
-            "score one head with pipeline.for_head(NAME)"
-        )

@@ -3,25 +3,38 @@
 ``preprocess`` tokenises documents with character offsets, splits long ones into
 overlapping windows and adds special tokens; ``postprocess`` stitches window
 logits back per document, aggregates sub-tokens into words and decodes BIO tags
-into ``Entity`` spans whose ``text`` is exactly ``document[start:end]``.
+into ``Entity`` spans whose ``text`` is exactly ``document[start:end]``. A model
+has one or more heads (``biolite.tasks.heads``; a plain checkpoint is one implicit
+head): the document is encoded once and each head decoded on its own columns.
 The local pipeline, Triton's python-backend models and the benchmarks all call
 this code, so every runtime gives the same answer for the same logits.
 """
 
 from __future__ import annotations
 
-import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import numpy as np
 
-from biolite.errors import ConfigError, ModelTypeError, UnknownNameError
+from biolite.errors import ConfigError, UnknownNameError
 from biolite.tasks.base import check_max_length, softmax, special_tokens
+from biolite.tasks.bio import (
+    AGGREGATIONS,
+    bio_labels,
+    check_bio_labels,
+    decode_bio,
+    entity_from_words,
+    inside,
+    repair_bio,
+)
+from biolite.tasks.heads import Head, heads_of, implicit_head, merged_labels
 from biolite.tasks.options import NerOptions
 from biolite.tasks.windows import Window, plan_windows, stitch
 from biolite.types import Entity
+
+__all__ = ["IGNORE", "NerTask", "bio_labels", "decode_bio", "repair_bio"]
 
 IGNORE = -100  # label id that the loss ignores
 #: window length when neither the caller nor the model's config says one
@@ -50,28 +63,9 @@ class NerEncoded:
     sequences: list[list[int]] = field(default_factory=list)
 
 
-def _first(probs: np.ndarray) -> np.ndarray:
-    return probs[0]
-
-
-def _average(probs: np.ndarray) -> np.ndarray:
-    return probs.mean(axis=0)
-
-
-def _max(probs: np.ndarray) -> np.ndarray:
-    return probs[probs.max(axis=1).argmax()]
-
-
-#: how the scores of a word's sub-tokens become the word's scores
-AGGREGATIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
-    "first": _first,
-    "average": _average,
-    "max": _max,
-}
-
-
 class NerTask:
-    """Tokenisation, windowing and BIO decoding for a token-classification model."""
+    """Tokenisation, windowing and BIO decoding for a token-classification model: the
+    windows once, then every head decoded on its logits columns."""
 
     name: ClassVar[str] = "ner"
 
@@ -79,12 +73,12 @@ class NerTask:
         self,
         tokenizer: Any,
         id2label: dict[int, str],
-        columns: tuple[int, int] | None = None,
+        heads: Sequence[Head] | None = None,
         **options: Any,
     ):
         """``options`` are ``NerOptions`` fields (``max_length``, ``stride``, ``aggregation``);
-        ``columns`` is the block of logits columns this task's labels are (one head of a
-        multi-head model, ``biolite.tasks.heads``); default: all of them."""
+        ``heads`` are the column blocks of a multi-head model (``biolite.tasks.heads``);
+        default: one implicit head over ``id2label``."""
         if not getattr(tokenizer, "is_fast", False):
             raise ConfigError("NER needs a fast (Rust) tokenizer for character offsets")
         aggregation = options.get("aggregation", "first")
@@ -92,10 +86,10 @@ class NerTask:
             raise UnknownNameError("aggregation", aggregation, list(AGGREGATIONS))
         self.options = NerOptions(**options)
         self.tokenizer = tokenizer
-        self.id2label = {int(k): v for k, v in id2label.items()}
-        self.labels = [self.id2label[i] for i in range(len(self.id2label))]
-        self.columns = slice(*(columns or (0, len(self.labels))))
-        check_bio_labels(self.labels)
+        self.heads = list(heads) if heads else [implicit_head(id2label)]
+        for head in self.heads:
+            check_bio_labels(head.labels)
+        self.labels = merged_labels(self.heads)
         self.max_length = self.options.max_length or DEFAULT_WINDOW
         self.aggregate = AGGREGATIONS[aggregation]
         # what build_inputs_with_special_tokens really adds, not num_special_tokens_to_add()
@@ -110,21 +104,33 @@ class NerTask:
         self.pad_id = tokenizer.pad_token_id
 
     @classmethod
-    def from_model(cls, tokenizer: Any, config: Any, options: NerOptions) -> Any:
-        """The task for a model's tokenizer, config (label map) and options: a
-        ``MultiHeadNerTask`` when config.json describes several heads. Windows are
+    def from_model(cls, tokenizer: Any, config: Any, options: NerOptions) -> NerTask:
+        """The task for a model's tokenizer, config (label map, heads) and options. Windows are
         as long as the model's fine-tuning examples unless ``max_length`` is given: a
         model fine-tuned on 128-token sentences tags whole abstracts best in 128-token
         windows (NCBI-disease test documents: F1 81.6 at 128, 70.6 at 512)."""
-        from biolite.tasks.heads import MultiHeadNerTask, heads_of
-
         length = options.max_length or getattr(config, TRAINED_LENGTH, None) or DEFAULT_WINDOW
         check_max_length(length, config)
         settings = {**options.model_dump(), "max_length": length}
-        heads = heads_of(config)
-        if heads is not None:
-            return MultiHeadNerTask(tokenizer, heads, **settings)
-        return cls(tokenizer, config.id2label, **settings)
+        return cls(tokenizer, config.id2label, heads_of(config), **settings)
+
+    def head(self, name: str) -> NerTask:
+        """This task restricted to head ``name``: its columns only, read like a plain
+        model (entities without ``head``)."""
+        by_name = {h.name: h for h in self.heads if h.name is not None}
+        if name not in by_name:
+            raise UnknownNameError("head", name, list(by_name))
+        only = Head(None, by_name[name].labels, by_name[name].offset)
+        return type(self)(self.tokenizer, {}, [only], **self.options.model_dump())
+
+    def _one_head(self, what: str) -> Head:
+        if len(self.heads) > 1:
+            names = ", ".join(str(h.name) for h in self.heads)
+            raise ConfigError(
+                f"a multi-head model {what} per head ({names}); "
+                "score one head with pipeline.for_head(NAME)"
+            )
+        return self.heads[0]
 
     # ---- preprocessing -------------------------------------------------
     def preprocess(self, texts: Sequence[str]) -> NerEncoded:
@@ -164,8 +170,11 @@ class NerTask:
         return encoded
 
     # ---- postprocessing ------------------------------------------------
-    def token_scores(self, encoded: NerEncoded, logits: Sequence[np.ndarray]) -> list[np.ndarray]:
-        """Per-document ``(n_tokens, n_labels)`` probabilities from per-window logits."""
+    def token_scores(
+        self, encoded: NerEncoded, logits: Sequence[np.ndarray], head: Head
+    ) -> list[np.ndarray]:
+        """Per-document ``(n_tokens, n_labels)`` probabilities of ``head``'s labels from
+        per-window logits."""
         per_doc: list[list[int]] = [[] for _ in encoded.docs]
         for i, window in enumerate(encoded.windows):
             per_doc[window.doc].append(i)
@@ -173,15 +182,15 @@ class NerTask:
         for d, doc in enumerate(encoded.docs):
             idx = per_doc[d]
             if not idx:
-                out.append(np.zeros((0, len(self.labels)), dtype=np.float32))
+                out.append(np.zeros((0, len(head.labels)), dtype=np.float32))
                 continue
             wins = [encoded.windows[i] for i in idx]
-            scores = [softmax(self._content(logits[i], encoded.windows[i])) for i in idx]
+            scores = [softmax(self._content(logits[i], encoded.windows[i], head)) for i in idx]
             out.append(stitch(wins, scores, len(doc.ids)))
         return out
 
-    def _content(self, logits: np.ndarray, window: Window) -> np.ndarray:
-        return logits[self.prefix : self.prefix + window.end - window.start, self.columns]
+    def _content(self, logits: np.ndarray, window: Window, head: Head) -> np.ndarray:
+        return logits[self.prefix : self.prefix + window.end - window.start, slice(*head.columns)]
 
     def word_scores(self, doc: DocEncoding, probs: np.ndarray) -> dict[int, np.ndarray]:
         """Aggregate sub-token probabilities into one row per word id."""
@@ -192,26 +201,35 @@ class NerTask:
         return {w: self.aggregate(probs[toks]) for w, toks in groups.items()}
 
     def postprocess(self, encoded: NerEncoded, logits: Sequence[np.ndarray]) -> list[list[Entity]]:
-        """Entities per document from the model's logits for each window."""
-        results = []
-        for doc, probs in zip(encoded.docs, self.token_scores(encoded, logits)):
-            results.append(self._entities(doc, probs))
-        return results
+        """Entities per document from the model's logits for each window: every head's,
+        ``head`` set for named heads, sorted by offsets."""
+        merged: list[list[Entity]] = [[] for _ in encoded.docs]
+        for head in self.heads:
+            scores = self.token_scores(encoded, logits, head)
+            for found, doc, probs in zip(merged, encoded.docs, scores):
+                entities = self._entities(doc, probs, head.labels)
+                if head.name is not None:
+                    entities = [e.model_copy(update={"head": head.name}) for e in entities]
+                found += entities
+        if len(self.heads) == 1:
+            return merged
+        return [sorted(ents, key=lambda e: (e.start, e.end, e.label, e.head)) for ents in merged]
 
     def postprocess_tags(
         self, encoded: NerEncoded, logits: Sequence[np.ndarray]
     ) -> list[list[str]]:
-        """One IOB2 tag per input word (for pre-tokenised input)."""
+        """One IOB2 tag per input word (for pre-tokenised input; one head)."""
+        head = self._one_head("tags words")
         results = []
-        for doc, probs in zip(encoded.docs, self.token_scores(encoded, logits)):
+        for doc, probs in zip(encoded.docs, self.token_scores(encoded, logits, head)):
             words = self.word_scores(doc, probs)
             tags = ["O"] * doc.n_words
             for w, row in words.items():
-                tags[w] = self.labels[int(row.argmax())]
+                tags[w] = head.labels[int(row.argmax())]
             results.append(repair_bio(tags))
         return results
 
-    def _entities(self, doc: DocEncoding, probs: np.ndarray) -> list[Entity]:
+    def _entities(self, doc: DocEncoding, probs: np.ndarray, labels: Sequence[str]) -> list[Entity]:
         first_token: dict[int, int] = {}
         last_token: dict[int, int] = {}
         for t, w in enumerate(doc.word_ids):
@@ -220,10 +238,10 @@ class NerTask:
                 last_token[w] = t
         spans = []
         for w, row in sorted(self.word_scores(doc, probs).items()):
-            label = self.labels[int(row.argmax())]
+            label = labels[int(row.argmax())]
             start, end = doc.offsets[first_token[w]][0], doc.offsets[last_token[w]][1]
             spans.append((label, start, end, float(row.max())))
-        return [_entity(doc.text or "", *group) for group in decode_bio(spans)]
+        return [entity_from_words(doc.text or "", *group) for group in decode_bio(spans)]
 
     # ---- training ------------------------------------------------------
     def align_labels(
@@ -234,7 +252,8 @@ class NerTask:
         The first sub-token of a word carries its tag; the others are ignored, or
         with ``all_subtokens`` carry the tag too (``B-X`` becomes ``I-X``).
         """
-        label2id = {label: i for i, label in enumerate(self.labels)}
+        head = self._one_head("learns")
+        label2id = {label: i for i, label in enumerate(head.labels)}
         enc = self.tokenizer(
             list(words), is_split_into_words=True, truncation=True, max_length=self.max_length
         )
@@ -245,75 +264,6 @@ class NerTask:
             elif w != previous:
                 labels.append(label2id[tags[w]])
             else:
-                labels.append(label2id[_inside(tags[w])] if all_subtokens else IGNORE)
+                labels.append(label2id[inside(tags[w])] if all_subtokens else IGNORE)
             previous = w
         return {**enc, "labels": labels}
-
-
-def repair_bio(tags: list[str]) -> list[str]:
-    """Valid IOB2: an ``I-X`` that does not continue an ``X`` becomes ``B-X``.
-
-    This is the reading ``decode_bio`` gives, so tag-level scores and the entities
-    the pipeline returns agree.
-    """
-    out, previous = [], "O"
-    for tag in tags:
-        if tag.startswith("I-") and previous[2:] != tag[2:]:
-            tag = "B-" + tag[2:]
-        out.append(tag)
-        previous = tag
-    return out
-
-
-def _inside(tag: str) -> str:
-    return "I-" + tag[2:] if tag.startswith("B-") else tag
-
-
-def decode_bio(spans: list[tuple[str, int, int, float]]) -> list[list[tuple]]:
-    """Group word spans ``(label, start, end, score)`` into entities.
-
-    ``B-X`` opens an entity; ``I-X`` continues an open ``X`` entity or, after
-    ``O`` or another type, opens one (lenient decoding, as transformers does).
-    """
-    groups: list[list[tuple]] = []
-    open_type = None
-    for span in spans:
-        label = span[0]
-        if label == "O":
-            open_type = None
-            continue
-        prefix, kind = label[:1], label[2:]
-        if prefix == "B" or kind != open_type:
-            groups.append([])
-        groups[-1].append(span)
-        open_type = kind
-    return groups
-
-
-def _entity(text: str, *words: tuple[str, int, int, float]) -> Entity:
-    start, end = words[0][1], with_marks(text, words[-1][2])
-    score = min(1.0, sum(w[3] for w in words) / len(words))
-    return Entity(text=text[start:end], label=words[0][0][2:], start=start, end=end, score=score)
-
-
-def with_marks(text: str, end: int) -> int:
-    """``end`` moved past combining marks that follow it (an accent-stripping tokenizer
-    leaves the U+0301 of an NFD "café" outside its token)."""
-    while end < len(text) and unicodedata.combining(text[end]):
-        end += 1
-    return end
-
-
-def check_bio_labels(labels: Sequence[str]) -> None:
-    """Raise ``ModelTypeError`` unless labels are ``O`` / ``B-X`` / ``I-X``."""
-    bad = [lab for lab in labels if lab != "O" and lab[:2] not in ("B-", "I-")]
-    if bad or "O" not in labels:
-        raise ModelTypeError(
-            f"the model's labels {list(labels)[:6]} are not BIO NER labels; "
-            "fine-tune it for NER first with `biolite train ner --base MODEL --data DIR --out DIR`"
-        )
-
-
-def bio_labels(entity_types: Sequence[str]) -> list[str]:
-    """The label list ``O, B-X, I-X, ...`` for entity types in sorted order."""
-    return ["O"] + [f"{p}-{t}" for t in sorted(set(entity_types)) for p in ("B", "I")]

@@ -159,9 +159,9 @@ def fit_and_save(
     import json
     import time
 
-    from biolite import __version__
     from biolite.files import staged_output
     from biolite.model_files.card import training_card
+    from biolite.version import __version__
 
     with staged_output(config.out, config.overwrite) as staging:
         started = time.perf_counter()

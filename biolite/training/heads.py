@@ -17,12 +17,9 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
-from biolite.tasks.heads import Head, global_labels, heads_record, make_heads
-from biolite.training.common import fit_and_save, load_base
-from biolite.training.common import train as train_model
+from biolite.tasks.heads import Head
 from biolite.types import TypeScores
 
 #: logit given to other heads' columns: exp(-1e4) is 0 in float32 and fits in fp16
@@ -88,7 +85,7 @@ def mix_sizes(lengths: Sequence[int], temperature: float) -> list[int]:
 
 def mix(groups: Sequence[Sequence[dict]], temperature: float, seed: int) -> list[dict]:
     """One epoch's examples from several corpora (see the module docstring)."""
-    if temperature == 1.0:
+    if temperature == 1.0 or len(groups) == 1:
         return [example for group in groups for example in group]
     rng, out = random.Random(seed), []
     for group, want in zip(groups, mix_sizes([len(g) for g in groups], temperature)):
@@ -104,84 +101,6 @@ def examples_per_corpus(config: Any, names: list[str], lengths: list[int]) -> di
     drawn = mix_sizes(lengths, config.sampling_temperature)
     seen = config.examples_seen(sum(drawn))
     return {name: round(n * seen / sum(drawn)) for name, n in zip(names, drawn)}
-
-
-def train_multi_head(config: Any, progress: bool = True) -> Any:
-    """Fine-tune one encoder with a head per corpus of ``config.corpora``; save it."""
-    from biolite.training.ner import NerTrainResult, corpus_name, labels_of, read_train
-
-    names = [corpus_name(d) for d in config.corpora]
-    train = [read_train(config, i) for i in range(len(names))]
-    heads = make_heads([(name, labels_of(sents)) for name, sents in zip(names, train)])
-    sizes = examples_per_corpus(config, names, [len(sents) for sents in train])
-    return fit_and_save(
-        config,
-        lambda workdir: _fit(config, heads, train, workdir, progress),
-        lambda model_dir: _evaluate(config, model_dir),
-        lambda seconds, scores: NerTrainResult(
-            out=config.out,
-            train_sentences=sum(sizes.values()),
-            train_sentences_per_corpus=sizes,
-            train_seconds=seconds,
-            eval=mean_scores(scores) if scores else None,
-            eval_per_corpus=scores,
-        ),
-    )
-
-
-def new_multi_head_model(base: str, heads: Sequence[Head]) -> tuple[Any, Any]:
-    """(model with fresh ``heads`` as column blocks of one classifier, tokenizer)."""
-    from biolite.tasks.heads import HEADS_KEY
-
-    model, tokenizer = load_base(base, "ner", global_labels(heads))
-    setattr(model.config, HEADS_KEY, heads_record(heads))
-    return model, tokenizer
-
-
-def _fit(config: Any, heads: list[Head], train: list[list[Any]], workdir: Path, progress: bool):
-    from transformers import DataCollatorForTokenClassification, set_seed
-
-    from biolite.tasks.ner import IGNORE, NerTask
-
-    set_seed(config.seed)
-    model, tokenizer = new_multi_head_model(config.base, heads)
-    groups = []
-    for head, sentences in zip(heads, train):
-        task = NerTask(tokenizer, dict(enumerate(head.labels)), max_length=config.max_length)
-        features = [
-            task.align_labels(s.tokens, s.tags, config.label_all_subtokens) for s in sentences
-        ]
-        for f in features:
-            f["labels"] = [y if y == IGNORE else y + head.offset for y in f["labels"]]
-        groups.append(features)
-    collator, side = DataCollatorForTokenClassification(tokenizer), ()
-    if config.teacher:
-        from biolite.training import teachers
-
-        collator = teachers.prepare(config.teacher, heads, groups, tokenizer, progress)
-        side = (teachers.TEACHER,)
-    features = mix(groups, config.sampling_temperature, config.seed)
-    model = train_model(
-        model,
-        features,
-        collator,
-        config,
-        workdir,
-        progress,
-        compute_loss=head_loss(heads, config.loss_weight),
-        side_inputs=side,
-    )
-    return model, tokenizer
-
-
-def _evaluate(config: Any, model_dir: Path) -> dict[str, TypeScores] | None:
-    from biolite.training.ner import corpus_name, evaluate_corpus
-
-    if not config.eval_split:
-        return None
-    return {
-        corpus_name(d): evaluate_corpus(config, model_dir, i) for i, d in enumerate(config.corpora)
-    }
 
 
 def mean_scores(scores: dict[str, TypeScores]) -> TypeScores:

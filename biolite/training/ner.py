@@ -15,12 +15,15 @@ head, and the mean is reported too.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, Field, model_validator
 
 from biolite.data.conll import Sentence
 from biolite.data.datasets import load_ner_split
+from biolite.tasks.heads import Head
 from biolite.training.common import FineTuneConfig, fit_and_save, load_base
 from biolite.training.common import train as train_model
 from biolite.types import TypeScores
@@ -112,29 +115,39 @@ def corpus_name(data_dir: Path) -> str:
 
 
 def train_ner(config: NerTrainConfig, progress: bool = True) -> NerTrainResult:
-    """Fine-tune ``config.base`` for NER on ``config.data`` and save it to ``config.out``."""
-    if config.multi_head:
-        from biolite.training.heads import train_multi_head
+    """Fine-tune ``config.base`` for NER on ``config.data`` and save it to ``config.out``:
+    one head per corpus (one corpus: the plain checkpoint's one implicit head)."""
+    from biolite.tasks.heads import make_heads
+    from biolite.training.heads import examples_per_corpus, mean_scores
 
-        return train_multi_head(config, progress)
-    train = read_train(config, 0)
-    labels = labels_of(train)
+    names = [corpus_name(d) for d in config.corpora]
+    train = [read_train(config, i) for i in range(len(names))]
+    head_names = names if config.multi_head else [None]
+    heads = make_heads([(n, labels_of(sents)) for n, sents in zip(head_names, train)])
+    sizes = examples_per_corpus(config, names, [len(sents) for sents in train])
+
+    def result(seconds: float, scores: dict[str, TypeScores] | None) -> NerTrainResult:
+        several = config.multi_head
+        return NerTrainResult(
+            out=config.out,
+            train_sentences=sum(sizes.values()),
+            train_sentences_per_corpus=sizes if several else None,
+            train_seconds=seconds,
+            eval=(mean_scores(scores) if several else scores[names[0]]) if scores else None,
+            eval_per_corpus=scores if several else None,
+        )
+
     return fit_and_save(
         config,
-        lambda workdir: _fit(config, train, labels, workdir, progress),
+        lambda workdir: _fit(config, heads, train, workdir, progress),
         lambda model_dir: _evaluate(config, model_dir),
-        lambda seconds, scores: NerTrainResult(
-            out=config.out,
-            train_sentences=config.examples_seen(len(train)),
-            train_seconds=seconds,
-            eval=scores,
-        ),
+        result,
     )
 
 
 def labels_of(sentences: list[Sentence]) -> list[str]:
     """The BIO labels of the entity types tagged in ``sentences``."""
-    from biolite.tasks.ner import bio_labels
+    from biolite.tasks.bio import bio_labels
 
     return bio_labels([t[2:] for s in sentences for t in s.tags if t != "O"])
 
@@ -145,19 +158,53 @@ def read_train(config: NerTrainConfig, i: int) -> list[Sentence]:
     return train[: config.max_train_examples] if config.max_train_examples else train
 
 
+def new_model(base: str, heads: Sequence[Head]) -> tuple[Any, Any]:
+    """(model with fresh ``heads`` as column blocks of one classifier, tokenizer); named
+    heads are described in config.json, an implicit head is a plain checkpoint."""
+    from biolite.tasks.heads import HEADS_KEY, global_labels, heads_record, named
+
+    model, tokenizer = load_base(base, "ner", global_labels(heads))
+    if named(heads):
+        setattr(model.config, HEADS_KEY, heads_record(heads))
+    return model, tokenizer
+
+
 def _fit(
-    config: NerTrainConfig, train: list[Sentence], labels: list[str], workdir: Path, progress: bool
+    config: NerTrainConfig,
+    heads: list[Head],
+    train: list[list[Sentence]],
+    workdir: Path,
+    progress: bool,
 ):
     from transformers import DataCollatorForTokenClassification, set_seed
 
-    from biolite.tasks.ner import NerTask
+    from biolite.tasks.ner import IGNORE, NerTask
+    from biolite.training.heads import head_loss, mix
 
     set_seed(config.seed)
-    model, tokenizer = load_base(config.base, "ner", labels)
-    task = NerTask(tokenizer, dict(enumerate(labels)), max_length=config.max_length)
-    features = [task.align_labels(s.tokens, s.tags, config.label_all_subtokens) for s in train]
-    collator = DataCollatorForTokenClassification(tokenizer)
-    return train_model(model, features, collator, config, workdir, progress), tokenizer
+    model, tokenizer = new_model(config.base, heads)
+    groups = []
+    for head, sentences in zip(heads, train):
+        task = NerTask(tokenizer, dict(enumerate(head.labels)), max_length=config.max_length)
+        features = [
+            task.align_labels(s.tokens, s.tags, config.label_all_subtokens) for s in sentences
+        ]
+        for f in features:
+            f["labels"] = [y if y == IGNORE else y + head.offset for y in f["labels"]]
+        groups.append(features)
+    collator, side = DataCollatorForTokenClassification(tokenizer), ()
+    if config.teacher:
+        from biolite.training import teachers
+
+        collator = teachers.prepare(config.teacher, heads, groups, tokenizer, progress)
+        side = (teachers.TEACHER,)
+    # one head: the model's own cross-entropy over every column is the head's loss
+    loss = head_loss(heads, config.loss_weight) if len(heads) > 1 else None
+    features = mix(groups, config.sampling_temperature, config.seed)
+    model = train_model(
+        model, features, collator, config, workdir, progress, compute_loss=loss, side_inputs=side
+    )
+    return model, tokenizer
 
 
 def evaluate_corpus(config: NerTrainConfig, model_dir: Path, i: int) -> TypeScores | None:
@@ -176,5 +223,10 @@ def evaluate_corpus(config: NerTrainConfig, model_dir: Path, i: int) -> TypeScor
     return evaluate_sentences(head_for(ner, sentences, data, head), sentences)[0]
 
 
-def _evaluate(config: NerTrainConfig, model_dir: Path) -> TypeScores | None:
-    return evaluate_corpus(config, model_dir, 0)
+def _evaluate(config: NerTrainConfig, model_dir: Path) -> dict[str, TypeScores] | None:
+    """Every corpus's eval-split score with its own head (``None`` without an eval split)."""
+    if not config.eval_split:
+        return None
+    return {
+        corpus_name(d): evaluate_corpus(config, model_dir, i) for i, d in enumerate(config.corpora)
+    }

@@ -177,3 +177,51 @@ def test_the_restatement_check_catches_each_spelling(tmp_path):
         "task 'ner'",
         "task 're'",
     ]
+
+
+def _module_graph() -> dict[str, set[str]]:
+    """Module -> the project modules it imports (function-level imports included)."""
+    packages = {"biolite": "biolite", "export": "biolite.export", "serving": "biolite.serving"}
+    packages["benchmarks"] = "biolite.benchmarks"
+    files = {}
+    for folder, package in packages.items():
+        for path in (ROOT / folder).rglob("*.py"):
+            parts = list(path.relative_to(ROOT / folder).with_suffix("").parts)
+            files[".".join([package, *parts[: -1 if parts[-1] == "__init__" else None]])] = path
+    graph = {}
+    for module, path in files.items():
+        named = set()
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Import):
+                named |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                named |= {node.module, *(f"{node.module}.{a.name}" for a in node.names)}
+        graph[module] = {name for name in named if name in files} - {module}
+    return graph
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The groups of modules that import each other, directly or through others."""
+    reach = {m: set() for m in graph}
+    for start in graph:
+        todo = list(graph[start])
+        while todo:
+            m = todo.pop()
+            if m not in reach[start]:
+                reach[start].add(m)
+                todo += graph[m]
+    groups = {
+        frozenset([m, *(o for o in reach[m] if m in reach[o])]) for m in graph if m in reach[m]
+    }
+    return sorted(sorted(g) for g in groups)
+
+
+def test_no_two_modules_import_each_other():
+    graph = _module_graph()
+    assert len(graph) > 100  # the walk saw the project
+    assert _cycles(graph) == []
+
+
+def test_the_cycle_check_finds_a_cycle_through_a_function_level_import():
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert _cycles(graph) == [["a", "b", "c"]]

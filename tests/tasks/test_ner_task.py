@@ -142,7 +142,7 @@ def test_an_entity_ending_on_an_nfd_letter_keeps_its_combining_accent(tokenizer_
 
     from transformers import AutoTokenizer
 
-    from biolite.tasks.ner import _entity
+    from biolite.tasks.bio import entity_from_words as _entity
 
     text = unicodedata.normalize("NFD", "le syndrome café au lait")
     tokenizer = AutoTokenizer.from_pretrained(tokenizer_dir)  # uncased: strips accents

@@ -11,8 +11,10 @@ import biolite
 from biolite.data.datasets import load_ner_split
 from biolite.errors import ConfigError
 from biolite.evaluation.ner import evaluate_sentences
-from biolite.tasks.heads import MultiHeadNerTask, global_labels, heads_of, make_heads
-from biolite.training.heads import examples_per_corpus, head_loss, mix, new_multi_head_model
+from biolite.tasks.heads import global_labels, heads_of, make_heads
+from biolite.tasks.ner import NerTask
+from biolite.training.heads import examples_per_corpus, head_loss, mix
+from biolite.training.ner import new_model as new_multi_head_model
 from tests.conftest import MULTI_CORPORA, build_tiny_bert, train_multi_head
 
 TEXT = (
@@ -97,13 +99,13 @@ def test_overlapping_spans_from_different_heads_are_all_returned(tokenizer_dir):
     from transformers import AutoTokenizer
 
     heads = make_heads([("diseases", bio("Disease")), ("chemicals", bio("Chemical"))])
-    task = MultiHeadNerTask(AutoTokenizer.from_pretrained(tokenizer_dir), heads, max_length=64)
+    task = NerTask(AutoTokenizer.from_pretrained(tokenizer_dir), {}, heads, max_length=64)
     encoded = task.preprocess(["cisplatin nephrotoxicity"])
     logits = np.zeros((len(encoded.sequences[0]), 6), dtype=np.float32)
     logits[:, 0] = logits[:, 3] = 5.0  # O everywhere ...
     first_word = [i for i, w in enumerate(encoded.docs[0].word_ids) if w == 0]
     for t in first_word:  # ... except "cisplatin", a disease for one head, a chemical for the other
-        logits[task.tasks["diseases"].prefix + t, [0, 1, 3, 4]] = [0, 9, 0, 9]
+        logits[task.prefix + t, [0, 1, 3, 4]] = [0, 9, 0, 9]
     (entities,) = task.postprocess(encoded, [logits])
     assert [(e.text, e.label, e.head) for e in entities] == [
         ("cisplatin", "Chemical", "chemicals"),
