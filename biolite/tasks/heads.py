@@ -26,9 +26,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from biolite.errors import ConfigError
+from biolite.model_files.checkpoint import HEADS_KEY
 
-#: config.json attribute listing the heads of a multi-head model
-HEADS_KEY = "biolite_heads"
+__all__ = ["HEADS_KEY", "Head", "find_head", "heads_of", "make_heads", "named"]
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from biolite.errors import ConfigError, UnknownNameError
+from biolite.model_files.checkpoint import trained_length
 from biolite.tasks.base import check_max_length, softmax, special_tokens
 from biolite.tasks.bio import (
     AGGREGATIONS,
@@ -39,8 +40,6 @@ __all__ = ["IGNORE", "NerTask", "bio_labels", "decode_bio", "repair_bio"]
 IGNORE = -100  # label id that the loss ignores
 #: window length when neither the caller nor the model's config says one
 DEFAULT_WINDOW = 512
-#: config.json attribute written by ``biolite train``: tokens per fine-tuning example
-TRAINED_LENGTH = "biolite_max_length"
 
 
 @dataclass
@@ -109,7 +108,7 @@ class NerTask:
         as long as the model's fine-tuning examples unless ``max_length`` is given: a
         model fine-tuned on 128-token sentences tags whole abstracts best in 128-token
         windows (NCBI-disease test documents: F1 81.6 at 128, 70.6 at 512)."""
-        length = options.max_length or getattr(config, TRAINED_LENGTH, None) or DEFAULT_WINDOW
+        length = options.max_length or trained_length(config) or DEFAULT_WINDOW
         check_max_length(length, config)
         settings = {**options.model_dump(), "max_length": length}
         return cls(tokenizer, config.id2label, heads_of(config), **settings)

@@ -35,4 +35,9 @@ class ReOptions(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    max_length: int = Field(256, ge=8, description="tokens per pair context")
+    max_length: int | None = Field(
+        None,
+        ge=8,
+        description="tokens per pair context (default: the length the model was fine-tuned "
+        "with, config.json's biolite_max_length, else 256)",
+    )

@@ -19,6 +19,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from biolite.errors import InputError, ModelTypeError
+from biolite.model_files.checkpoint import RE_KEY, trained_length
 from biolite.tasks.base import check_max_length, softmax
 from biolite.tasks.options import ReOptions
 from biolite.types import Entity, Relation
@@ -26,6 +27,8 @@ from biolite.types import Entity, Relation
 Span = tuple[int, int]
 Pair = tuple[str, Entity, Entity]  # (text, head mention, tail mention)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+#: pair context length when neither the caller nor the model's config says one
+DEFAULT_CONTEXT = 256
 
 
 class ReSettings(BaseModel):
@@ -45,7 +48,7 @@ class ReSettings(BaseModel):
 
     @classmethod
     def from_config(cls, config: Any) -> ReSettings:
-        raw = getattr(config, "biolite_re", None)
+        raw = getattr(config, RE_KEY, None)
         if not raw:
             raise ModelTypeError(
                 "this model has no relation-extraction settings (biolite_re in "
@@ -114,7 +117,7 @@ class ReTask:
     ):
         self.options = ReOptions(**options)
         self.tokenizer, self.settings = tokenizer, settings
-        self.max_length = self.options.max_length
+        self.max_length = self.options.max_length or DEFAULT_CONTEXT
         self.labels = [id2label[i] for i in sorted(int(k) for k in id2label)]
         if settings.negative not in self.labels:
             raise ModelTypeError(
@@ -126,10 +129,13 @@ class ReTask:
 
     @classmethod
     def from_model(cls, tokenizer: Any, config: Any, options: ReOptions) -> ReTask:
-        """The task for a model's tokenizer and config (labels, ``biolite_re`` settings)."""
-        check_max_length(options.max_length, config)
+        """The task for a model's tokenizer and config (labels, ``biolite_re`` settings);
+        pair contexts are as long as the training examples unless ``max_length`` is given."""
+        length = options.max_length or trained_length(config) or DEFAULT_CONTEXT
+        check_max_length(length, config)
         id2label = {int(k): v for k, v in config.id2label.items()}
-        return cls(tokenizer, id2label, ReSettings.from_config(config), **options.model_dump())
+        settings = {**options.model_dump(), "max_length": length}
+        return cls(tokenizer, id2label, ReSettings.from_config(config), **settings)
 
     # ---- pairs ---------------------------------------------------------
     def mention(self, text: str, span: Span, role: str) -> Entity:

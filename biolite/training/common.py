@@ -161,6 +161,7 @@ def fit_and_save(
 
     from biolite.files import staged_output
     from biolite.model_files.card import training_card
+    from biolite.model_files.checkpoint import TRAINED_LENGTH
     from biolite.version import __version__
 
     with staged_output(config.out, config.overwrite) as staging:
@@ -168,7 +169,7 @@ def fit_and_save(
         model, tokenizer = fit(staging)
         seconds = round(time.perf_counter() - started, 1)
         # inference windows default to the length the model learned on (NerTask.from_model)
-        model.config.biolite_max_length = config.max_length
+        setattr(model.config, TRAINED_LENGTH, config.max_length)
         model.save_pretrained(staging, safe_serialization=True)
         tokenizer.save_pretrained(staging)
         result = make_result(seconds, evaluate(staging))

@@ -161,7 +161,8 @@ def read_train(config: NerTrainConfig, i: int) -> list[Sentence]:
 def new_model(base: str, heads: Sequence[Head]) -> tuple[Any, Any]:
     """(model with fresh ``heads`` as column blocks of one classifier, tokenizer); named
     heads are described in config.json, an implicit head is a plain checkpoint."""
-    from biolite.tasks.heads import HEADS_KEY, global_labels, heads_record, named
+    from biolite.model_files.checkpoint import HEADS_KEY
+    from biolite.tasks.heads import global_labels, heads_record, named
 
     model, tokenizer = load_base(base, "ner", global_labels(heads))
     if named(heads):

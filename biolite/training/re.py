@@ -16,6 +16,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from biolite.data.re import ReExample, load_re_split, scheme_for
+from biolite.model_files.checkpoint import RE_KEY
 from biolite.tasks.re import ReSettings, render
 from biolite.training.common import FineTuneConfig, fit_and_save, load_base
 from biolite.training.common import train as train_model
@@ -96,7 +97,7 @@ def _fit(
 
     set_seed(config.seed)
     model, tokenizer = load_base(config.base, "re", labels)
-    model.config.biolite_re = settings.model_dump()  # saved with the model
+    setattr(model.config, RE_KEY, settings.model_dump())  # saved with the model
     label2id = {lab: i for i, lab in enumerate(labels)}
     texts = [render(e.text, e.head, e.tail, settings) for e in examples]
     encoded = tokenizer(texts, truncation=True, max_length=config.max_length)

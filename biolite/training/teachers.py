@@ -37,8 +37,8 @@ def load_teacher(path: Path, head: Head, tokenizer: Any) -> Any:
     ``head`` and ``tokenizer``."""
     import transformers
 
+    from biolite.model_files.checkpoint import HEADS_KEY
     from biolite.runtimes.torch import TorchRuntime
-    from biolite.tasks.heads import HEADS_KEY
 
     if not (Path(path) / "config.json").is_file():
         raise ConfigError(f"--teacher {path}: not a model folder (no config.json)")

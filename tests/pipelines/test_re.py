@@ -132,3 +132,11 @@ def test_an_ner_model_without_the_relation_types_is_refused_up_front(trained_re_
 
     with pytest.raises(ConfigError, match="needs Gene and Disease mentions.*missing: Gene"):
         biolite.pipeline("re", model=trained_re_dir, ner=tiny_ner_dir)
+
+
+def test_pair_contexts_default_to_the_length_the_model_was_trained_with(trained_re_dir):
+    import json
+
+    assert json.loads((trained_re_dir / "config.json").read_text())["biolite_max_length"] == 96
+    assert biolite.pipeline("re", model=trained_re_dir).task.max_length == 96
+    assert biolite.pipeline("re", model=trained_re_dir, max_length=64).task.max_length == 64
