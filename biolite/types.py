@@ -8,11 +8,14 @@ from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler
 
 
 class Entity(BaseModel):
-    """A named-entity mention; always ``document[start:end] == text``.
+    """A named-entity mention; always ``document[start:end] == text``. The one mention
+    type: pipelines return it, documents (``biolite.io``) carry it, every format
+    reads and writes it.
 
     ``head`` names the head of a multi-head model that found it (its training
-    corpus, e.g. ``BC5CDR-chem``); it is ``None``, and left out of dumps, for
-    single-head models.
+    corpus, e.g. ``BC5CDR-chem``); ``model`` the model that found it in a bulk run;
+    ``id`` its concept identifier (PubTator's sixth column, e.g. ``D003920``).
+    Each is ``None``, and left out of dumps, when unknown.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -25,13 +28,20 @@ class Entity(BaseModel):
         None, ge=0.0, le=1.0, description="model confidence; None for given (gold) mentions"
     )
     head: str | None = Field(None, description="head of a multi-head model that found it")
+    model: str | None = Field(None, description="model that found it (bulk annotation)")
+    id: str | None = Field(None, description="concept identifier, e.g. a MeSH id")
 
     @model_serializer(mode="wrap")
-    def _drop_empty_head(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+    def _drop_unknown(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         dumped = handler(self)
-        if dumped.get("head", "") is None:
-            del dumped["head"]
+        for key in _OPTIONAL:
+            if dumped.get(key, "") is None:
+                del dumped[key]
         return dumped
+
+
+#: ``Entity`` fields left out of dumps when ``None``
+_OPTIONAL = ("head", "model", "id")
 
 
 class TypeScores(BaseModel):

@@ -269,3 +269,10 @@ def multi_head_export(multi_head_dir, multi_eval_dir, tmp_path_factory):
         max_f1_drop=100,  # seconds-trained model: the gate is tested for tripping on its own
     )
     return export(multi_head_dir, out, spec, progress=False)
+
+
+def mention(start: int, end: int, text: str, label: str, **known):
+    """An ``Entity`` at document offsets (a mention in a ``biolite.io`` document)."""
+    from biolite.types import Entity
+
+    return Entity(start=start, end=end, text=text, label=label, **known)

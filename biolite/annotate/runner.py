@@ -90,7 +90,7 @@ def run_shard(
             tagger.tag(docs)
             for doc in docs:
                 writer.write(doc)
-                types.update(a.type for a in doc.annotations)
+                types.update(a.label for a in doc.annotations)
             found = sum(len(d.annotations) for d in docs)
             counts["documents"] += len(docs)
             counts["entities"] += found

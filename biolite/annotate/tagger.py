@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from biolite.io import Annotation, Document
+from biolite.io import Document
 
 
 def model_label(model: str) -> str:
@@ -43,18 +43,18 @@ class Tagger:
             found = ner(texts, progress=progress) if texts else []
             for (doc, passage), entities in zip(passages, found):
                 doc.annotations += [
-                    Annotation(
-                        passage.offset + e.start,
-                        passage.offset + e.end,
-                        e.text,
-                        e.label,
-                        score=e.score,
-                        model=f"{name}/{e.head}" if e.head else name,
+                    e.model_copy(
+                        update={
+                            "start": passage.offset + e.start,
+                            "end": passage.offset + e.end,
+                            "model": f"{name}/{e.head}" if e.head else name,
+                            "head": None,
+                        }
                     )
                     for e in entities
                 ]
         for doc in docs:
-            doc.annotations.sort(key=lambda a: (a.start, a.end, a.type, a.model or ""))
+            doc.annotations.sort(key=lambda a: (a.start, a.end, a.label, a.model or ""))
 
     @property
     def types(self) -> list[str]:

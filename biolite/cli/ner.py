@@ -42,12 +42,15 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("give either TEXT or --input FILE")
     if args.html is not None:
         check_html_target(args)
+    from biolite.io.jsonl import entity_json
+
     ner = build_pipeline(args)
     if args.text is not None:
         entities = ner(args.text)
-        print(json.dumps([e.model_dump() for e in entities], ensure_ascii=False, indent=2))
+        found = [entity_json(e) for e in entities]
+        print(json.dumps(found, ensure_ascii=False, indent=2))
         if args.html is not None:
-            row = {"id": "1", "text": args.text, "entities": [e.model_dump() for e in entities]}
+            row = {"id": "1", "text": args.text, "entities": found}
             write_html([row], args.html)
         return 0
     from biolite.cli.jsonl import process_documents, summary
@@ -57,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
         args.output,
         args.chunk,
         lambda docs: [
-            {"entities": [e.model_dump() for e in ents]} for ents in ner([d["text"] for d in docs])
+            {"entities": [entity_json(e) for e in ents]} for ents in ner([d["text"] for d in docs])
         ],
         overwrite=args.overwrite,
         on_error=args.on_error,

@@ -60,13 +60,13 @@ def evaluate_documents(
     if not docs:
         raise DataError(f"{path}: no documents")
     gold = {
-        (d.id, a.start, a.end, type_map.get(a.type, a.type)) for d in docs for a in d.annotations
+        (d.id, a.start, a.end, type_map.get(a.label, a.label)) for d in docs for a in d.annotations
     }
     _check_types(ner, gold, path)
     started = time.perf_counter()
     Tagger([("model", ner)]).tag(docs, progress=progress)
     seconds = time.perf_counter() - started
-    pred = {(d.id, a.start, a.end, a.type) for d in docs for a in d.annotations}
+    pred = {(d.id, a.start, a.end, a.label) for d in docs for a in d.annotations}
     types = sorted({g[3] for g in gold} | {p[3] for p in pred})
     per_type = {
         t: _scores({g for g in gold if g[3] == t}, {p for p in pred if p[3] == t}) for t in types

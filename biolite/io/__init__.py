@@ -16,12 +16,11 @@ from typing import Any
 
 from biolite.errors import DataError
 from biolite.files import expand_inputs, plain_suffixes
-from biolite.io.document import MAX_DOC_CHARS, Annotation, Document, Passage, Skipped, text_problem
+from biolite.io.document import MAX_DOC_CHARS, Document, Passage, Skipped, text_problem
 from biolite.table import Table, load
 
 __all__ = [
     "FORMATS",
-    "Annotation",
     "Document",
     "Passage",
     "Skipped",

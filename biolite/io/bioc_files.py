@@ -17,8 +17,9 @@ from xml.sax.saxutils import escape as _escape
 
 from biolite._optional import require
 from biolite.files import count_patterns, open_binary
-from biolite.io.document import Annotation, Document, Passage, Skipped
+from biolite.io.document import Document, Passage, Skipped
 from biolite.io.xml import iter_records
+from biolite.types import Entity
 
 
 def _from_document(doc: Document):
@@ -34,7 +35,7 @@ def _from_document(doc: Document):
     for n, a in enumerate(doc.annotations):
         out = bioc.BioCAnnotation()
         out.id, out.text = f"T{n}", a.text
-        out.infons["type"] = a.type
+        out.infons["type"] = a.label
         for key, value in (("identifier", a.id), ("score", a.score), ("model", a.model)):
             if value is not None:
                 out.infons[key] = f"{value:.4f}" if key == "score" else str(value)
@@ -44,7 +45,7 @@ def _from_document(doc: Document):
     return item
 
 
-def _holder(item, doc: Document, a: Annotation):
+def _holder(item, doc: Document, a: Entity):
     """The BioC passage holding ``a``, or the document when it spans passages."""
     passage = doc.passage_of(a)
     return item if passage is None else item.passages[doc.passages.index(passage)]
@@ -88,13 +89,13 @@ def _xml_document(path: Path, elem) -> Document | Skipped:
         return Skipped(str(path), where, f"not a BioC document: {str(exc)[:200]}")
 
 
-def _annotation(start: int, end: int, given: str | None, infons: dict, text: str) -> Annotation:
+def _annotation(start: int, end: int, given: str | None, infons: dict, text: str) -> Entity:
     score = infons.get("score")
-    return Annotation(
-        start,
-        end,
-        given if given is not None else text[start:end],
-        infons.get("type", ""),
+    return Entity(
+        start=start,
+        end=end,
+        text=given if given is not None else text[start:end],
+        label=infons.get("type", ""),
         id=infons.get("identifier"),
         score=float(score) if score not in (None, "") else None,
         model=infons.get("model"),

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from biolite.types import Entity
+
 #: longest document read from text, JSONL or XML input unless told otherwise (characters)
 MAX_DOC_CHARS = 1_000_000
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -45,25 +47,12 @@ class Passage:
 
 
 @dataclass
-class Annotation:
-    """A mention: document offsets, its type, and where it came from."""
-
-    start: int
-    end: int
-    text: str
-    type: str
-    id: str | None = None  # concept identifier (PubTator's 6th column), if any
-    score: float | None = None  # model confidence; None for given (gold) mentions
-    model: str | None = None  # the model that found it; None for given mentions
-
-
-@dataclass
 class Document:
     """One document: an id, its passages, annotations and free-form infons."""
 
     id: str
     passages: list[Passage]
-    annotations: list[Annotation] = field(default_factory=list)
+    annotations: list[Entity] = field(default_factory=list)  # at document offsets
     infons: dict[str, Any] = field(default_factory=dict)
     relations: list[list[str]] = field(default_factory=list)  # PubTator relation lines
 
@@ -84,7 +73,7 @@ class Document:
             at = max(at, passage.end)
         return "".join(parts)
 
-    def passage_of(self, annotation: Annotation) -> Passage | None:
+    def passage_of(self, annotation: Entity) -> Passage | None:
         """The passage holding ``annotation`` (None when it spans passages)."""
         for passage in self.passages:
             if passage.offset <= annotation.start and annotation.end <= passage.end:

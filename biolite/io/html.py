@@ -14,7 +14,8 @@ from collections import Counter
 from html import escape
 from typing import TextIO
 
-from biolite.io.document import Annotation, Document
+from biolite.io.document import Document
+from biolite.types import Entity
 
 #: colours of the common biomedical types; others get one from PALETTE by name
 TYPE_COLOURS = {
@@ -67,7 +68,7 @@ class Writer:
         )
 
     def write(self, doc: Document) -> None:
-        self.types.update(a.type for a in doc.annotations)
+        self.types.update(a.label for a in doc.annotations)
         parts = [f'<article data-id="{escape(doc.id)}"><h2>{escape(doc.id)}</h2>']
         for passage in doc.passages:
             inside = [
@@ -91,7 +92,7 @@ class Writer:
         )
 
 
-def _render(text: str, start: int, end: int, mentions: list[Annotation]) -> str:
+def _render(text: str, start: int, end: int, mentions: list[Entity]) -> str:
     """``text[start:end]`` with ``mentions`` (all inside it) as nested ``<mark>``s."""
     mentions = sorted(mentions, key=lambda a: (a.start, -a.end))
     out, cursor, i = [], start, 0
@@ -110,13 +111,13 @@ def _render(text: str, start: int, end: int, mentions: list[Annotation]) -> str:
     return "".join(out)
 
 
-def _mark(text: str, a: Annotation, body: str, crossing: list[Annotation]) -> str:
-    hover = [f"{a.type}" + (f" {a.score:.2f}" if a.score is not None else "")]
+def _mark(text: str, a: Entity, body: str, crossing: list[Entity]) -> str:
+    hover = [f"{a.label}" + (f" {a.score:.2f}" if a.score is not None else "")]
     hover += [f"model {a.model}"] if a.model else []
     hover += [f"id {a.id}"] if a.id else []
-    hover += [f"also {c.type} '{text[c.start : c.end]}' ({c.start}-{c.end})" for c in crossing]
+    hover += [f"also {c.label} '{text[c.start : c.end]}' ({c.start}-{c.end})" for c in crossing]
     return (
-        f'<mark data-type="{escape(a.type)}" data-start="{a.start}" data-end="{a.end}" '
-        f'style="background:{colour(a.type)}" title="{escape("; ".join(hover))}">{body}'
-        f'<span class="label">{escape(a.type)}</span></mark>'
+        f'<mark data-type="{escape(a.label)}" data-start="{a.start}" data-end="{a.end}" '
+        f'style="background:{colour(a.label)}" title="{escape("; ".join(hover))}">{body}'
+        f'<span class="label">{escape(a.label)}</span></mark>'
     )

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from biolite.files import count_patterns, read_lines
-from biolite.io.document import Annotation, Document, Passage, Skipped, surrogate_problem
+from biolite.io.document import Document, Passage, Skipped, surrogate_problem
+from biolite.types import Entity
 
 _TEXT_FIELDS = ("id", "text", "title", "abstract", "entities")
 
@@ -72,15 +73,14 @@ def row_document(obj: dict[str, Any], lineno: int = 0, path: str = "") -> Docume
     return doc
 
 
-def _entity(e: dict[str, Any]) -> Annotation:
-    return Annotation(
-        int(e["start"]),
-        int(e["end"]),
-        e.get("text", ""),
-        e.get("label", ""),
-        id=e.get("id"),
-        score=e.get("score"),
-        model=e.get("model"),
+def _entity(e: dict[str, Any]) -> Entity:
+    known = {k: e[k] for k in ("id", "score", "model", "head") if e.get(k) is not None}
+    return Entity(
+        start=int(e["start"]),
+        end=int(e["end"]),
+        text=e.get("text", ""),
+        label=e.get("label", ""),
+        **known,
     )
 
 
@@ -107,17 +107,16 @@ def as_json(doc: Document) -> dict[str, Any]:
     else:
         obj["text"] = doc.text
     obj.update({k: v for k, v in doc.infons.items() if not k.startswith("pubtator.")})
-    obj["entities"] = [_entity_json(a) for a in doc.annotations]
+    obj["entities"] = [entity_json(a) for a in doc.annotations]
     return obj
 
 
-def _entity_json(a: Annotation) -> dict[str, Any]:
-    out: dict[str, Any] = {"text": a.text, "label": a.type, "start": a.start, "end": a.end}
-    out["score"] = None if a.score is None else round(a.score, 4)
-    if a.model is not None:
-        out["model"] = a.model
-    if a.id is not None:
-        out["id"] = a.id
+def entity_json(e: Entity) -> dict[str, Any]:
+    """The one JSON form of a mention (JSONL output of ``annotate`` and ``ner --input``):
+    ``text``, ``label``, ``start``, ``end``, ``score`` (4 decimals), then ``head``,
+    ``model`` and ``id`` when known."""
+    out = e.model_dump()
+    out["score"] = None if e.score is None else round(e.score, 4)
     return out
 
 

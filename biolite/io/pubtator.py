@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import TextIO
 
 from biolite.files import count_patterns, read_lines
-from biolite.io.document import Annotation, Document, Skipped
+from biolite.io.document import Document, Skipped
+from biolite.types import Entity
 
 _BLANKS_BEFORE = "pubtator.blank_lines_before"
 _BLANKS_AFTER = "pubtator.blank_lines_after"
@@ -122,7 +123,9 @@ def _annotation_line(doc: Document, text: str, lineno: int, line: str) -> None:
     if text[start:end].strip() != fields[3].strip():  # NCBI's train set pads one mention
         raise _Bad(lineno, f"{start}-{end} is {text[start:end]!r} in the text, not {fields[3]!r}")
     concept = fields[5] if len(fields) == 6 else None
-    doc.annotations.append(Annotation(start, end, fields[3], fields[4], id=concept))
+    doc.annotations.append(
+        Entity(text=fields[3], label=fields[4], start=start, end=end, id=concept)
+    )
 
 
 class Writer:
@@ -138,7 +141,7 @@ class Writer:
         for a in doc.annotations:
             concept = "" if a.id is None and not a.model else f"\t{NO_ID if a.id is None else a.id}"
             lines.append(
-                f"{doc.id}\t{a.start}\t{a.end}\t{a.text.translate(_FLAT)}\t{a.type}{concept}\n"
+                f"{doc.id}\t{a.start}\t{a.end}\t{a.text.translate(_FLAT)}\t{a.label}{concept}\n"
             )
         lines += [f"{doc.id}\t" + "\t".join(r) + "\n" for r in doc.relations]
         self.pending_after = doc.infons.get(_BLANKS_AFTER, 0)

@@ -59,7 +59,7 @@ def test_mentions_sit_at_their_offsets_and_keep_the_input_text(first_run, corpus
     for doc in read_documents(out / "NCBItestset_corpus.pubtator"):
         assert doc.text == gold[doc.id].text
         for a in doc.annotations:
-            assert doc.text[a.start : a.end] == a.text and a.type == "Disease"
+            assert doc.text[a.start : a.end] == a.text and a.label == "Disease"
 
 
 def test_the_manifest_records_inputs_models_and_output_checksums(first_run, ner_export):
@@ -88,8 +88,8 @@ def test_every_output_format_holds_the_same_documents_and_mentions(
         mine = list(read_documents(other / f"{stem}{SUFFIX[fmt]}"))
         theirs = list(read_documents(reference))
         assert [(d.id, d.text) for d in mine] == [(d.id, d.text) for d in theirs]
-        spans = [[(a.start, a.end, a.text, a.type) for a in d.annotations] for d in mine]
-        assert spans == [[(a.start, a.end, a.text, a.type) for a in d.annotations] for d in theirs]
+        spans = [[(a.start, a.end, a.text, a.label) for a in d.annotations] for d in mine]
+        assert spans == [[(a.start, a.end, a.text, a.label) for a in d.annotations] for d in theirs]
         assert all(a.score is not None and a.model for d in mine for a in d.annotations)
 
 

@@ -8,7 +8,6 @@ import pytest
 from bioc import biocjson, biocxml
 
 from biolite.io import (
-    Annotation,
     Document,
     Skipped,
     count_documents,
@@ -16,6 +15,7 @@ from biolite.io import (
     open_writer,
     read_documents,
 )
+from tests.conftest import mention
 
 SUFFIX = {"bioc-xml": ".bioc.xml", "bioc-json": ".bioc.json"}
 
@@ -65,11 +65,11 @@ def test_the_bioc_package_reads_what_biolite_writes(ncbi, tmp_path, fmt, module)
 
 def test_score_and_model_travel_as_infons(tmp_path):
     doc = Document.from_title_abstract("1", "Breast cancer.", "BRCA1 causes it.")
-    doc.annotations = [Annotation(0, 13, "Breast cancer", "Disease", score=0.91234, model="m1")]
+    doc.annotations = [mention(0, 13, "Breast cancer", "Disease", score=0.91234, model="m1")]
     for fmt in SUFFIX:
         (back,) = read_documents(_write([doc], tmp_path / f"one{SUFFIX[fmt]}", fmt))
         assert back.annotations == [
-            Annotation(0, 13, "Breast cancer", "Disease", None, 0.9123, "m1")
+            mention(0, 13, "Breast cancer", "Disease", score=0.9123, model="m1")
         ]
 
 

@@ -11,7 +11,8 @@ import subprocess
 import pytest
 from lxml import html as lxml_html
 
-from biolite.io import Annotation, Document, open_writer, read_documents
+from biolite.io import Document, open_writer, read_documents
+from tests.conftest import mention
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = [
@@ -31,7 +32,7 @@ def _page(docs):
 
 def test_every_text_is_escaped():
     doc = Document.from_title_abstract('<img src=x onerror="x()">', "<script>bad()</script>", "a&b")
-    doc.annotations = [Annotation(0, 8, "<script>", '"><script>t', score=0.5, model="<m>")]
+    doc.annotations = [mention(0, 8, "<script>", '"><script>t', score=0.5, model="<m>")]
     page = _page([doc])
     assert "<script>bad()" not in page and '"><script>t' not in page and "<img" not in page
     tree = lxml_html.fromstring(page)
@@ -43,9 +44,9 @@ def test_every_text_is_escaped():
 def test_a_mention_inside_another_is_nested_and_a_crossing_one_is_noted():
     doc = Document.from_title_abstract("1", "hereditary breast cancer risk", None)
     doc.annotations = [
-        Annotation(0, 24, "hereditary breast cancer", "Disease"),
-        Annotation(11, 17, "breast", "Anatomy"),
-        Annotation(18, 29, "cancer risk", "Other"),
+        mention(0, 24, "hereditary breast cancer", "Disease"),
+        mention(11, 17, "breast", "Anatomy"),
+        mention(18, 29, "cancer risk", "Other"),
     ]
     tree = lxml_html.fromstring(_page([doc]))
     outer = tree.find(".//mark")

@@ -9,7 +9,8 @@ import json
 import pytest
 
 from biolite.errors import DataError
-from biolite.io import Annotation, Document, Skipped, detect_format, open_writer, read_documents
+from biolite.io import Document, Skipped, detect_format, open_writer, read_documents
+from tests.conftest import mention
 
 
 def test_text_and_title_abstract_objects_become_documents_with_kept_fields(tmp_path):
@@ -33,7 +34,7 @@ def test_text_and_title_abstract_objects_become_documents_with_kept_fields(tmp_p
 def test_jsonl_output_has_entities_and_the_input_fields():
     doc = Document.from_title_abstract("1", "Title", "Abstract")
     doc.infons = {"year": 2020}
-    doc.annotations = [Annotation(6, 14, "Abstract", "Disease", score=0.123456, model="m")]
+    doc.annotations = [mention(6, 14, "Abstract", "Disease", score=0.123456, model="m")]
     buf = io.StringIO()
     writer = open_writer("jsonl", buf)
     writer.write(doc)

@@ -8,7 +8,6 @@ import io
 import pytest
 
 from biolite.io import (
-    Annotation,
     Document,
     Skipped,
     count_documents,
@@ -16,6 +15,7 @@ from biolite.io import (
     open_writer,
     read_documents,
 )
+from tests.conftest import mention
 
 FILES = ["NCBItrainset_corpus.txt", "NCBIdevelopset_corpus.txt", "NCBItestset_corpus.txt"]
 SIZES = {"NCBItrainset_corpus.txt": (593, 5145), "NCBIdevelopset_corpus.txt": (100, 787),
@@ -53,7 +53,7 @@ def test_every_gold_mention_sits_at_its_offsets_in_title_space_abstract(data_dir
 
 def test_predicted_mentions_are_written_as_six_columns_with_a_dash_for_the_missing_id():
     doc = Document.from_title_abstract("42", "BRCA1 and breast cancer.", "No abstract\there.")
-    doc.annotations = [Annotation(10, 23, "breast cancer", "Disease", score=0.9, model="m")]
+    doc.annotations = [mention(10, 23, "breast cancer", "Disease", score=0.9, model="m")]
     text = _write([doc])
     assert text == (
         "42|t|BRCA1 and breast cancer.\n42|a|No abstract here.\n"
@@ -65,8 +65,8 @@ def test_the_bioc_package_reads_every_predicted_mention_as_an_annotation():
     pubtator = pytest.importorskip("bioc.pubtator")
     doc = Document.from_title_abstract("42", "BRCA1 and breast cancer.", "Cancer again.")
     doc.annotations = [
-        Annotation(10, 23, "breast cancer", "Disease", model="m"),
-        Annotation(25, 31, "Cancer", "Disease", id="D009369", model="m"),
+        mention(10, 23, "breast cancer", "Disease", model="m"),
+        mention(25, 31, "Cancer", "Disease", id="D009369", model="m"),
     ]
     (parsed,) = pubtator.loads(_write([doc]))
     assert [(a.start, a.end, a.text, a.id) for a in parsed.annotations] == [
@@ -78,7 +78,7 @@ def test_the_bioc_package_reads_every_predicted_mention_as_an_annotation():
 
 def test_a_given_mention_without_an_id_keeps_its_five_columns():
     doc = Document.from_title_abstract("42", "breast cancer", None)
-    doc.annotations = [Annotation(0, 13, "breast cancer", "Disease")]
+    doc.annotations = [mention(0, 13, "breast cancer", "Disease")]
     assert _write([doc]).splitlines()[-1] == "42\t0\t13\tbreast cancer\tDisease"
 
 
