@@ -23,13 +23,13 @@ mkdir -p "$OUT"
 # tags at a trained model's rate. The CPU figure uses the same recipe on the CPU.
 E2E_MODEL=/tmp/minilm-scratch
 train_e2e_model() {
-    python3 -c "from biolite.benchmarks.pipeline_speed import random_checkpoint as r; \
+    python3 -c "from biolite.benchmarks.experiments.pipeline_speed import random_checkpoint as r; \
 r('$DATA/minilm', '/tmp/minilm-random')" &&
     python3 -m biolite.cli.main train ner --base /tmp/minilm-random --out "$E2E_MODEL" \
         --data "$DATA/data/NCBI-disease" --train-split train_dev --eval-split test \
         --epochs 2 --lr 5e-4 --batch-size 32 --overwrite 2>&1 | tr '\r' '\n' | tail -4
 }
-speed() { python3 -m biolite.benchmarks.pipeline_speed --model "$E2E_MODEL" \
+speed() { python3 -m biolite.benchmarks.experiments.pipeline_speed --model "$E2E_MODEL" \
     --corpus "$DATA/abstracts.txt" --docs 2175 --out "$OUT/pipeline_speed.json" "$@"; }
 
 for stage in "$@"; do
@@ -76,7 +76,7 @@ for stage in "$@"; do
         speed --runtime onnx --int8 --batch-size 32 --name "onnx int8 cpu (breakdown)"
         ;;
     probe)
-        timeout 240 python3 -m biolite.benchmarks.mask_probe --models tinybiobert distilbiobert \
+        timeout 240 python3 -m biolite.benchmarks.experiments.mask_probe --models tinybiobert distilbiobert \
             biobert --shapes 128x128 --cache /tmp/bench-cache --out "$OUT/mask_probe.json" |
             cut -c1-400
         ;;

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from biolite.errors import AccuracyGateError, ExportError, ExportValidationError
-from biolite.export.manifest import write_manifest
+from biolite.export.manifest import heads_record, source_record, versions, write_manifest
 from biolite.export.spec import ArtifactCheck, ExportReport, ExportSpec
-from biolite.files import sha256, staged_output
+from biolite.files import staged_output
 from biolite.model_files.card import export_card
 from biolite.model_files.export_dir import ONNX_FILES
 from biolite.version import __version__
@@ -246,10 +246,10 @@ class _Job:
 
         profile = TrtProfile(max_seq=self.spec.max_length)
         return {
-            "source": _source_record(self.source),
+            "source": source_record(self.source),
             "task": self.spec.task,
             "labels": {int(k): v for k, v in self.config.id2label.items()},
-            "heads": _heads_record(self.config),
+            "heads": heads_record(self.config),
             "opset": self.spec.opset,
             "precisions": [c.variant for c in report.checks],
             "quantization": self.quantization or None,
@@ -260,46 +260,6 @@ class _Job:
             "tensorrt_engine": report.tensorrt,
             "tensorrt_ep": ort_tensorrt_settings(self._input_names(), profile),
             "spec": self.spec.model_dump(mode="json"),
-            "versions": _versions(),
+            "versions": versions(),
             "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         }
-
-
-def _heads_record(config: Any) -> list[dict[str, Any]] | None:
-    """A multi-head model's heads with their slices of the one ``logits`` output."""
-    from biolite.tasks.heads import heads_of, named
-
-    heads = named(heads_of(config))
-    return [
-        {"name": h.name, "labels": list(h.labels), "logits": list(h.columns)} for h in heads
-    ] or None
-
-
-def _source_record(source: Path) -> dict[str, Any]:
-    weights = source / "model.safetensors"
-    revision = source.name if source.parent.name == "snapshots" else None
-    return {
-        "model": str(source),
-        "revision": revision,
-        "weights_sha256": sha256(weights) if weights.is_file() else None,
-    }
-
-
-def _versions() -> dict[str, str]:
-    from importlib.metadata import PackageNotFoundError, version
-
-    out = {}
-    for name in (
-        "biolite",
-        "torch",
-        "transformers",
-        "optimum",
-        "optimum-onnx",
-        "onnx",
-        "onnxruntime",
-    ):
-        try:
-            out[name] = version(name)
-        except PackageNotFoundError:
-            out[name] = "not installed"
-    return out

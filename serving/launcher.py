@@ -35,14 +35,13 @@ from pathlib import Path
 from biolite.errors import ConfigError, TritonServerError
 from biolite.serving import shm
 from biolite.serving.binary import Binary, find_tritonserver, server_environment
+from biolite.serving.command import ADMIN_PROTOCOLS, server_command
 from biolite.serving.ports import free_port, listens_on, require_free
 from biolite.serving.sandbox import NO_PRIVATE_SHM
 from biolite.serving.watchdog import StubWatchdog, backend_stubs
 
-__all__ = ["TritonServer", "backend_stubs", "find_tritonserver", "free_port"]
+__all__ = ["ADMIN_PROTOCOLS", "TritonServer", "backend_stubs", "find_tritonserver", "free_port"]
 
-#: protocols only an administrator needs; restricted with the per-start key
-ADMIN_PROTOCOLS = ("shared-memory", "model-config", "statistics", "trace", "logging")
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
@@ -114,31 +113,11 @@ class TritonServer:
 
     def command(self, binary: Binary) -> list[str]:
         """The server's command line (the key appears only here, never in a log)."""
-        admin = f"{','.join(ADMIN_PROTOCOLS)}:biolite-admin-key={self._key}"
-        cmd = [
-            str(binary.path),
-            f"--model-repository={self.repo}",
-            f"--grpc-address={self.host}",
-            f"--metrics-address={self.host}",
-            f"--grpc-port={self.grpc_port}",
-            f"--metrics-port={self.metrics_port}",
-            f"--grpc-restricted-protocol={admin}",
-            "--strict-readiness=true",
-            "--exit-on-error=true",
-            "--model-control-mode=none",
-            f"--backend-config=python,shm-region-prefix-name={self._shm_prefix}",
-        ]
-        if self.http:
-            cmd += [
-                f"--http-address={self.host}",
-                f"--http-port={self.http_port}",
-                f"--http-restricted-api={admin}",
-            ]
-        else:
-            cmd.append("--allow-http=false")
-        if binary.backends is not None:
-            cmd.append(f"--backend-directory={binary.backends}")
-        return cmd + list(self.extra_args)
+        ports = {"grpc": self.grpc_port, "metrics": self.metrics_port}
+        ports |= {"http": self.http_port} if self.http else {}
+        return server_command(
+            binary, self.repo, self.host, ports, self._key, self._shm_prefix, self.extra_args
+        )
 
     def start(self) -> TritonServer:
         """Start the process and wait until every model is ready on its own ports."""

@@ -11,6 +11,7 @@ Per pipeline ``NAME``:
 
 Both batch dynamically. Each model folder is built in a temporary directory and
 renamed into the repository, so a failed build leaves no half-written model.
+The pipeline's settings are ``build.PipelineBuild``.
 """
 
 from __future__ import annotations
@@ -18,19 +19,14 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from biolite.errors import ConfigError, ModelNotFoundError
-from biolite.files import check_name, staged_output
-from biolite.runtimes.batching import Batching
+from biolite.files import staged_output
+from biolite.serving.build import PipelineBuild
 from biolite.serving.config import BatchingSpec, TensorSpec, TritonModelSpec, WarmupSpec, render
 from biolite.serving.integrity import write_served_manifest
-from biolite.tasks import TaskName, get_task, load, task_options
-from biolite.tasks.options import Aggregation
+from biolite.tasks import get_task
 
-Backend = Literal["inline", "python", "onnxruntime", "tensorrt"]
 SHELLS = {
     "pipeline": "biolite.serving.backends.pipeline_model",
     "onnx_step": "biolite.serving.backends.onnx_step",
@@ -50,108 +46,6 @@ STEP_PRECISION = {
     ("onnxruntime", "gpu"): "fp32",
     ("python", "gpu"): "fp32",
 }
-
-
-class PipelineBuild(BaseModel):
-    """One served pipeline: which export, which flavour, how it batches."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    export_dir: Path = Field(description="a `biolite export` directory")
-    task: TaskName = Field("ner", description="the pipeline's task")
-    name: str | None = Field(None, description="model name in the repository (unset: the task)")
-    backend: Backend = Field(
-        "inline",
-        description="where the model runs: inline (onnxruntime inside the entry model, one hop, "
-        "CPU; the fastest measured with the pip-installed server), python (a second python "
-        "model reached by BLS), onnxruntime (native backend, NGC container), tensorrt "
-        "(model.plan engine)",
-    )
-    kind: Literal["cpu", "gpu"] = Field(
-        "cpu", description="instance kind; gpu adds the TensorRT accelerator to onnxruntime"
-    )
-    instances: int = Field(
-        2, ge=1, description="instances per model (2: fastest at 4+ clients in the CPU sweep)"
-    )
-    max_batch_size: int = Field(
-        32, ge=1, description="largest batch the dynamic batcher forms (also rows per step call)"
-    )
-    max_queue_delay_us: int = Field(
-        2000, ge=0, description="how long the batcher waits to fill a batch (microseconds)"
-    )
-    max_queue_size: int = Field(
-        256, ge=0, description="requests queued before new ones are rejected (0: unbounded)"
-    )
-    max_chars: int = Field(
-        200_000, ge=1, description="longest document a request may carry, in characters"
-    )
-    # task options (``biolite.tasks.options``); unset ones keep the task's defaults
-    max_length: int | None = Field(
-        None, ge=16, le=512, description="tokens per window or pair (unset: the task's default)"
-    )
-    stride: int | None = Field(
-        None, ge=0, description="NER window overlap (unset: the task's default)"
-    )
-    aggregation: Aggregation | None = Field(
-        None, description="NER sub-token aggregation (unset: the task's default)"
-    )
-    # batching of one entry-model call (``biolite.runtimes.batching.Batching``)
-    max_batch_tokens: int | None = Field(
-        None,
-        ge=1,
-        description="most tokens per step call, padding included (unset: the default batching)",
-    )
-    precision: Literal["auto", "fp32", "int8", "fp16"] = Field(
-        "auto", description="ONNX file for the model step (auto: INT8 on CPU, fp32 on GPU)"
-    )
-    threads: int | None = Field(
-        None,
-        ge=1,
-        description="onnxruntime threads per python-step instance (unset: cores/instances)",
-    )
-
-    @field_validator("name")
-    @classmethod
-    def _plain_name(cls, name: str | None) -> str | None:
-        return None if name is None else check_name(name, "model name")
-
-    @property
-    def model_name(self) -> str:
-        return self.name or self.task
-
-    def task_options(self) -> BaseModel:
-        """The served task's options, validated (an option the task lacks is an error)."""
-        fields = load(get_task(self.task).options_class).model_fields
-        given = {k: getattr(self, k) for k in _OPTION_FIELDS if getattr(self, k) is not None}
-        unknown = sorted(set(given) - set(fields))
-        if unknown:
-            raise ConfigError(f"task {self.task!r} has no option {', '.join(unknown)}")
-        return task_options(self.task, **given)
-
-    def batching(self) -> Batching:
-        """How the entry model batches a call's windows for the model step."""
-        options = self.task_options()
-        tokens = {"max_batch_tokens": self.max_batch_tokens} if self.max_batch_tokens else {}
-        # a separate model step merges requests of equal shapes: round widths up to share them
-        separate_step = _STEP_FLAVOURS[self.backend] is not None
-        return Batching(
-            batch_size=self.max_batch_size,
-            pad_multiple=64 if separate_step else 1,
-            max_width=options.max_length,
-            **tokens,
-        )
-
-    @model_validator(mode="after")
-    def _inline_runs_on_cpu(self) -> PipelineBuild:
-        if self.backend == "inline" and self.kind == "gpu":
-            raise ValueError(
-                "backend 'inline' runs onnxruntime on the CPU inside the entry model; "
-                "for a GPU use --backend onnxruntime or tensorrt with --kind gpu"
-            )
-        return self
-
-
-_OPTION_FIELDS = ("max_length", "stride", "aggregation")
 
 
 def shell(module: str) -> str:

@@ -225,3 +225,13 @@ def test_no_two_modules_import_each_other():
 def test_the_cycle_check_finds_a_cycle_through_a_function_level_import():
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
     assert _cycles(graph) == [["a", "b", "c"]]
+
+
+def test_no_module_outside_the_experiments_grows_past_300_lines():
+    long = [
+        f"{path.relative_to(ROOT)}: {n} lines"
+        for folder in ("biolite", "export", "serving", "benchmarks")
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        if "experiments" not in path.parts and (n := len(path.read_text().splitlines())) > 300
+    ]
+    assert long == []

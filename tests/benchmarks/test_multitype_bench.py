@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from biolite.benchmarks import multitype_bench as bench
+from biolite.benchmarks.experiments import multitype_bench as bench
 
 COMMITTED = Path(__file__).parents[2] / "benchmarks" / "results" / "multitype"
 

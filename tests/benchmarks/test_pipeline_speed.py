@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from biolite.benchmarks.pipeline_speed import corpus_documents, main
+from biolite.benchmarks.experiments.pipeline_speed import corpus_documents, main
 
 
 def test_the_corpus_is_cycled_to_the_asked_count_and_distinct_documents_are_counted(tmp_path):

@@ -6,7 +6,7 @@ captured CUDA graph always carries the expanded mask. For each model and shape
 this times eager (no padding), eager (one padded position per row) and the CUDA
 graph, and lists each variant's top CUDA kernels::
 
-    python -m biolite.benchmarks.mask_probe --models tinybiobert distilbiobert \\
+    python -m biolite.benchmarks.experiments.mask_probe --models tinybiobert distilbiobert \\
         --shapes 128x128 --out probe.json
 """
 
@@ -75,7 +75,9 @@ def main(argv: list[str] | None = None) -> int:
     from biolite.benchmarks.config import default_cache
     from biolite.cli.bench import _shape
 
-    p = argparse.ArgumentParser(prog="python -m biolite.benchmarks.mask_probe", description=__doc__)
+    p = argparse.ArgumentParser(
+        prog="python -m biolite.benchmarks.experiments.mask_probe", description=__doc__
+    )
     p.add_argument("--models", nargs="+", default=["tinybiobert", "distilbiobert"], help="models")
     p.add_argument("--shapes", nargs="+", type=_shape, default=[(128, 128)], help="BATCHxSEQ")
     p.add_argument("--cache", type=Path, default=default_cache(), help="bench model cache")

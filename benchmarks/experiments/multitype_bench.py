@@ -2,7 +2,7 @@
 corpus (fp32 and INT8), file sizes, and documents/s of one multi-head INT8 pass vs
 the single INT8 models run one after the other, in one run.
 
-    python -m biolite.benchmarks.multitype_bench --base minilm-l6 \\
+    python -m biolite.benchmarks.experiments.multitype_bench --base minilm-l6 \\
         --data ../shared/data/NCBI-disease --data ../shared/data/BC5CDR-chem \\
         --data ../shared/data/BC2GM --epochs 1 \\
         --work runs/multitype --out benchmarks/results/multitype
@@ -249,7 +249,9 @@ def measure(args: argparse.Namespace) -> None:
     from biolite.benchmarks.machine import machine_info
 
     results = {
-        "command": " ".join(["python -m biolite.benchmarks.multitype_bench", *sys.argv[1:]]),
+        "command": " ".join(
+            ["python -m biolite.benchmarks.experiments.multitype_bench", *sys.argv[1:]]
+        ),
         "settings": {
             "base": args.base,
             "epochs": args.epochs,

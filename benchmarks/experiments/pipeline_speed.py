@@ -3,9 +3,9 @@
 The same command measures the CPU INT8 pipeline and the CUDA pipeline on the same
 documents, so the two figures can be put side by side::
 
-    python -m biolite.benchmarks.pipeline_speed --model MODEL --corpus abstracts.txt \\
+    python -m biolite.benchmarks.experiments.pipeline_speed --model MODEL --corpus abstracts.txt \\
         --docs 2175 --runtime onnx --int8 --batch-size 32 --out speed.json
-    python -m biolite.benchmarks.pipeline_speed --model MODEL --corpus abstracts.txt \\
+    python -m biolite.benchmarks.experiments.pipeline_speed --model MODEL --corpus abstracts.txt \\
         --docs 2175 --runtime torch --device cuda --precision bf16 --batch-size 64 128 \\
         --out speed.json
 
@@ -153,7 +153,7 @@ def _append(out: Path | None, rows: list[dict[str, Any]], machine: dict[str, Any
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="python -m biolite.benchmarks.pipeline_speed",
+        prog="python -m biolite.benchmarks.experiments.pipeline_speed",
         description="Documents/s of biolite.pipeline('ner') over real abstracts (one per line).",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )

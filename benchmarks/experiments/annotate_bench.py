@@ -1,7 +1,7 @@
 """``biolite annotate`` at scale: documents/s and peak RSS of the local engine, the
 Ray engine and the in-process pipeline on the same documents, in one run.
 
-    python -m biolite.benchmarks.annotate_bench --model exports/minilm-ncbi \\
+    python -m biolite.benchmarks.experiments.annotate_bench --model exports/minilm-ncbi \\
         --corpus ../shared/data/pubmed-abstracts/PubMedAbstract_1MB.txt \\
         --docs 10000 --small 1000 --out benchmarks/results/annotate
 

@@ -1,7 +1,7 @@
 """Small-scale reproduction of the paper's claim: distilled students beat the same
 architectures trained from scratch with plain MLM, at equal steps and batch size.
 
-    python -m biolite.benchmarks.distill_repro \
+    python -m biolite.benchmarks.experiments.distill_repro \
         --corpus ../shared/data/pubmed-abstracts/PubMedAbstract_1MB.txt \
         --out benchmarks/results/distillation --teacher-steps 800 --student-steps 400
 
@@ -191,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     write_report(
         rows,
         args.out,
-        "python -m biolite.benchmarks.distill_repro "
+        "python -m biolite.benchmarks.experiments.distill_repro "
         + " ".join(sys.argv[1:] if argv is None else argv),
     )
     print((args.out / "report.md").read_text())

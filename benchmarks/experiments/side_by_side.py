@@ -3,7 +3,7 @@
 Each ratio is taken inside one run (student / teacher, same runtime, same shape);
 only the ratios are put side by side, never throughputs across machines::
 
-    python -m biolite.benchmarks.side_by_side \\
+    python -m biolite.benchmarks.experiments.side_by_side \\
         --gpu benchmarks/results/gpu/bench/results.json \\
         --cpu benchmarks/results/full/results.json --out benchmarks/results/gpu
 """
@@ -83,7 +83,7 @@ def plot(models: dict[str, list[float | None]], out: Path) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(
-        prog="python -m biolite.benchmarks.side_by_side", description=__doc__
+        prog="python -m biolite.benchmarks.experiments.side_by_side", description=__doc__
     )
     p.add_argument("--gpu", type=Path, required=True, help="results.json of the GPU run")
     p.add_argument("--cpu", type=Path, required=True, help="results.json of the CPU run")

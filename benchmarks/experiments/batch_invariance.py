@@ -3,7 +3,7 @@
 Exports MODEL to dynamic INT8 once per activation scheme, then tags the same real
 abstracts twice with each: in length-sorted batches and one document at a time::
 
-    python -m biolite.benchmarks.batch_invariance --model runs/minilm-ncbi \\
+    python -m biolite.benchmarks.experiments.batch_invariance --model runs/minilm-ncbi \\
         --corpus PubMedAbstract_1MB.txt --batch-size 32 --out invariance.json
 """
 
@@ -60,7 +60,7 @@ def run(model: Path, corpus: Path, batch_size: int, limit: int | None) -> dict[s
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(
-        prog="python -m biolite.benchmarks.batch_invariance",
+        prog="python -m biolite.benchmarks.experiments.batch_invariance",
         description="Documents whose entities differ batched vs alone, per INT8 activation scheme.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )

@@ -2,7 +2,7 @@
 abstracts for every ``batch_size`` x ``max_batch_tokens``, in one run, on the same
 documents. It chose the defaults of ``biolite.runtimes.batching.Batching``.
 
-    python -m biolite.benchmarks.batching_sweep --model exports/minilm-int8 \\
+    python -m biolite.benchmarks.experiments.batching_sweep --model exports/minilm-int8 \\
         --corpus ../shared/data/pubmed-abstracts/PubMedAbstract_1MB.txt --docs 200 \\
         --out benchmarks/results/batching
 
@@ -29,8 +29,8 @@ def sweep(args: argparse.Namespace) -> dict[str, Any]:
     rounds) and each keeps its best pass, so a slow spell of a shared machine
     hits every row alike instead of a few neighbours.
     """
+    from biolite.benchmarks.experiments.pipeline_speed import corpus_documents
     from biolite.benchmarks.machine import machine_info
-    from biolite.benchmarks.pipeline_speed import corpus_documents
     from biolite.pipelines import pipeline
     from biolite.runtimes.batching import Batching
 
@@ -137,7 +137,7 @@ def parser() -> argparse.ArgumentParser:
     from biolite.cli.options import FORMATTER
 
     p = argparse.ArgumentParser(
-        prog="python -m biolite.benchmarks.batching_sweep",
+        prog="python -m biolite.benchmarks.experiments.batching_sweep",
         description="Documents/s for every batch size x token budget on real abstracts.",
         formatter_class=FORMATTER,
     )
