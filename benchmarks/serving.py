@@ -61,7 +61,7 @@ def _flavour(
     with TritonServer(
         repo, http_port=free_port(), grpc_port=free_port(), metrics_port=free_port()
     ) as server:
-        client = pipeline("ner", runtime="triton", url=server.grpc_url, batch_size=1)
+        client = pipeline("ner", runtime="triton", url=server.grpc_url, documents_per_request=1)
         client(docs[:8])  # warm-up
         for concurrency in config.concurrency:
             point = _sweep_point(client, docs, concurrency)

@@ -2,7 +2,7 @@
 
 Sends documents to a served pipeline (gRPC by default; HTTP when the URL starts
 with ``http://``) and returns the same ``Entity`` objects as the in-process
-pipeline. Documents travel in requests of ``batch_size``, ``concurrency``
+pipeline. Documents travel in requests of ``documents_per_request``, ``concurrency``
 requests at a time. An unavailable server or a full queue is retried with jittered
 exponential backoff until the call's deadline (``timeout`` x (``retries`` + 1) at
 most); a client mistake (INVALID_ARGUMENT) is not retried; every error names the
@@ -160,11 +160,13 @@ class TritonNerPipeline:
         self,
         url: str = "localhost:8001",
         model_name: str = "ner",
-        batch_size: int = 8,
+        documents_per_request: int = 8,
         **options: Any,
     ):
         self.client = TritonClient(url, model_name, served_output(self.task_name), **options)
-        self.batch_size = batch_size
+        if documents_per_request < 1:
+            raise InputError("documents_per_request must be at least 1")
+        self.documents_per_request = documents_per_request
 
     def __call__(self, inputs: str | bytes | Sequence[str], progress: bool = False):
         """Entities of one document, or one list per document for a list."""
@@ -178,7 +180,8 @@ class TritonNerPipeline:
         """Entities per text; blank texts get ``[]`` without a request."""
         results: list[list[Entity]] = [[] for _ in texts]
         todo = [i for i, t in enumerate(texts) if t.strip()]
-        chunks = [todo[lo : lo + self.batch_size] for lo in range(0, len(todo), self.batch_size)]
+        size = self.documents_per_request
+        chunks = [todo[lo : lo + size] for lo in range(0, len(todo), size)]
         answers = self.client.map([[texts[i] for i in chunk] for chunk in chunks])
         for chunk, answer in zip(chunks, answers):
             for i, entities in zip(chunk, answer):
@@ -195,11 +198,13 @@ class TritonRePipeline:
         self,
         url: str = "localhost:8001",
         model_name: str = "re",
-        batch_size: int = 8,
+        documents_per_request: int = 8,
         **options: Any,
     ):
         self.client = TritonClient(url, model_name, served_output(self.task_name), **options)
-        self.batch_size = batch_size
+        if documents_per_request < 1:
+            raise InputError("documents_per_request must be at least 1")
+        self.documents_per_request = documents_per_request
 
     def __call__(
         self,

@@ -35,7 +35,8 @@ def pipeline(
     directory, a registry name or a hub id; ``None`` uses ``BIOLITE_NER_MODEL``.
     ``runtime`` is ``"torch"`` or ``"onnx"`` (default: ``onnx`` for export
     directories, else ``torch``), or ``"triton"`` with ``url`` and ``model_name``
-    (a served pipeline; ``model`` is then unused).
+    (a served pipeline; ``model`` is then unused; ``documents_per_request`` and
+    ``concurrency`` shape the client's requests, the server batches them).
 
     Batching (``biolite.runtimes.batching.Batching``): ``batch_size`` (most rows
     per model call), ``max_batch_tokens``, ``max_batch_attention``. Task options
@@ -54,9 +55,12 @@ def pipeline(
     batch_fields = {k: options.pop(k) for k in Batching.model_fields if k in options}
     chosen = runtime_info(runtime) if runtime else None
     if chosen is not None and chosen.remote:
-        rows = as_batching(batching or Batching(), batch_size=batch_size, **batch_fields)
-        rows = rows.batch_size
-        return load(chosen.target)(task, batch_size=rows, **options)
+        if batch_size is not None or batching is not None or batch_fields:
+            raise ConfigError(
+                f"runtime {runtime!r} batches on the server (serve build --max-batch-size); "
+                "set documents_per_request= for the client"
+            )
+        return load(chosen.target)(task, **options)
     path = resolve_model(model, task)
     check_task(path, task)
     runtime = runtime or ("onnx" if is_onnx_dir(path) else "torch")

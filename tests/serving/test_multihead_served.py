@@ -33,7 +33,9 @@ def test_served_entities_of_every_head_equal_the_in_process_pipeline(
     with TritonServer(
         repo, http_port=free_port(), grpc_port=free_port(), metrics_port=free_port()
     ) as server:
-        served = biolite.pipeline("ner", runtime="triton", url=server.grpc_url, batch_size=2)
+        served = biolite.pipeline(
+            "ner", runtime="triton", url=server.grpc_url, documents_per_request=2
+        )
         answers = served(DOCS)
     key = [[(e.start, e.end, e.label, e.head) for e in doc] for doc in answers]
     assert key == [[(e.start, e.end, e.label, e.head) for e in doc] for doc in expected]

@@ -114,7 +114,7 @@ def server(repo):
 
 def _client(server, **options):
     return biolite.pipeline(
-        "ner", runtime="triton", url=server.grpc_url, batch_size=1, **options
+        "ner", runtime="triton", url=server.grpc_url, documents_per_request=1, **options
     ).client
 
 

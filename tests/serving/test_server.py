@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import biolite
+from biolite.errors import ConfigError
 from biolite.serving.client import TritonRequestError
 from biolite.serving.launcher import TritonServer, free_port
 from biolite.serving.repository import PipelineBuild, build_repository
@@ -84,7 +85,9 @@ def test_it_binds_to_localhost_by_default(server):
 )
 def test_served_entities_equal_the_in_process_pipeline(server, local, scheme, name):
     url = server.grpc_url if scheme == "grpc" else server.http_url
-    served = biolite.pipeline("ner", runtime="triton", url=url, model_name=name, batch_size=2)
+    served = biolite.pipeline(
+        "ner", runtime="triton", url=url, model_name=name, documents_per_request=2
+    )
     answers = served(DOCS)
     expected = local(DOCS)
     assert spans(answers) == spans(expected)
@@ -95,10 +98,36 @@ def test_served_entities_equal_the_in_process_pipeline(server, local, scheme, na
 
 def test_a_list_longer_than_the_servers_batch_limit_is_split_into_requests(server, local):
     docs = [f"Patient {i} had cystic fibrosis and hereditary breast cancer." for i in range(37)]
-    served = biolite.pipeline("ner", runtime="triton", url=server.grpc_url, model_name="ner")
-    assert spans(served(docs)) == spans(local(docs))  # 37 > max_batch_size 16
+    served = biolite.pipeline(
+        "ner", runtime="triton", url=server.grpc_url, model_name="ner", documents_per_request=40
+    )
+    assert spans(served(docs)) == spans(local(docs))  # 37 per request > max_batch_size 16
     assert served.client.max_batch == 16
     assert spans(served(docs[:20])) == spans(local(docs[:20]))
+
+
+def test_the_documented_curl_request_answers_with_the_in_process_entities(server, local):
+    text = "Germline BRCA1 mutations predispose to breast cancer."
+    body = {  # docs/serving.md's curl example
+        "inputs": [{"name": "TEXT", "shape": [1, 1], "datatype": "BYTES", "data": [text]}],
+        "outputs": [{"name": "ENTITIES"}],
+    }
+    request = urllib.request.Request(
+        f"{server.http_url}/v2/models/ner/infer",
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        answer = json.loads(response.read())
+    (output,) = answer["outputs"]
+    assert output["name"] == "ENTITIES" and output["shape"] == [1, 1]
+    entities = json.loads(output["data"][0])
+    assert [(e["start"], e["end"], e["label"]) for e in entities] == spans([local(text)])[0]
+
+
+def test_a_served_pipeline_takes_documents_per_request_not_a_batch_size():
+    with pytest.raises(ConfigError, match="documents_per_request"):
+        biolite.pipeline("ner", runtime="triton", url="127.0.0.1:1", batch_size=64)
 
 
 def _exec_and_request_counts(server, model):
@@ -118,7 +147,12 @@ def _exec_and_request_counts(server, model):
 def test_concurrent_requests_are_batched_dynamically(server, local):
     before_exec, before_count = _exec_and_request_counts(server, "ner")
     served = biolite.pipeline(
-        "ner", runtime="triton", url=server.grpc_url, model_name="ner", batch_size=1, concurrency=16
+        "ner",
+        runtime="triton",
+        url=server.grpc_url,
+        model_name="ner",
+        documents_per_request=1,
+        concurrency=16,
     )
     docs = [f"Patient {i} had colorectal cancer and ataxia telangiectasia." for i in range(48)]
     assert spans(served(docs)) == spans(local(docs))
