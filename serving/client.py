@@ -25,6 +25,7 @@ import numpy as np
 from biolite._optional import require
 from biolite.errors import InputError, TritonRequestError
 from biolite.pipelines.inputs import check_text, check_texts
+from biolite.pipelines.ner import NerPipeline
 from biolite.types import Entity
 
 #: answers worth retrying: the server is down or restarting, or its queue is full
@@ -151,10 +152,10 @@ class TritonClient:
         return client.infer(self.model, [tensor], outputs=[output])
 
 
-class TritonNerPipeline:
-    """Client of a served NER pipeline; call it like the in-process pipeline."""
-
-    task_name = "ner"
+class TritonNerPipeline(NerPipeline):
+    """Client of a served NER pipeline: the in-process ``NerPipeline`` (same call, same
+    input checks, same ``Entity`` results) whose ``predict`` sends the documents to the
+    server, where the task and the model run."""
 
     def __init__(
         self,
@@ -163,20 +164,18 @@ class TritonNerPipeline:
         documents_per_request: int = 8,
         **options: Any,
     ):
-        self.client = TritonClient(url, model_name, served_output(self.task_name), **options)
+        client = TritonClient(url, model_name, served_output(self.task_name), **options)
+        super().__init__(task=None, runtime=client, model=f"{url}/{model_name}")
         if documents_per_request < 1:
             raise InputError("documents_per_request must be at least 1")
         self.documents_per_request = documents_per_request
 
-    def __call__(self, inputs: str | bytes | Sequence[str], progress: bool = False):
-        """Entities of one document, or one list per document for a list."""
-        if isinstance(inputs, (str, bytes, bytearray)):
-            return self.predict([check_text(inputs)])[0]
-        if not isinstance(inputs, Sequence):
-            raise InputError(f"expected a str or a list of str, got {type(inputs).__name__}")
-        return self.predict([check_text(t) for t in inputs])
+    @property
+    def client(self) -> TritonClient:
+        """The connection to the served model (this pipeline's runtime)."""
+        return self.runtime
 
-    def predict(self, texts: list[str]) -> list[list[Entity]]:
+    def predict(self, texts: Sequence[str], progress: bool = False) -> list[list[Entity]]:
         """Entities per text; blank texts get ``[]`` without a request."""
         results: list[list[Entity]] = [[] for _ in texts]
         todo = [i for i, t in enumerate(texts) if t.strip()]

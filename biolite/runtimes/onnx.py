@@ -7,6 +7,7 @@ to CUDA then CPU for unsupported nodes).
 
 from __future__ import annotations
 
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -34,16 +35,19 @@ class OnnxRuntime:
     def __init__(
         self,
         path: Path,
-        task: str,
+        task: str | None = None,
         device: str = "cpu",
         precision: str = "auto",
         threads: int | None = None,
         verify: bool = True,
         file: str | Path | None = None,
         trust_unverified: bool = False,
+        spinning: bool | None = None,
     ):
+        """``spinning=False`` makes idle intra-op threads sleep instead of spin (a served
+        model shares its cores with the tokenizer and the server); ``None``:
+        onnxruntime's default."""
         import onnxruntime as ort
-        from transformers import AutoConfig
 
         self.path, self.device = Path(path), device.split(":")[0]
         if self.device not in _PROVIDERS:
@@ -53,7 +57,6 @@ class OnnxRuntime:
         self.file = (
             Path(file) if file else pick_onnx_file(self.path, precision, self.device, listed)
         )
-        self.config = AutoConfig.from_pretrained(self.path)
         wanted = _PROVIDERS[self.device]
         if wanted[0] not in ort.get_available_providers():
             raise RuntimeFailure(
@@ -64,8 +67,19 @@ class OnnxRuntime:
         options = ort.SessionOptions()
         if threads:
             options.intra_op_num_threads = threads
+        if spinning is not None:
+            options.add_session_config_entry(
+                "session.intra_op.allow_spinning", "1" if spinning else "0"
+            )
         self.session = ort.InferenceSession(str(self.file), options, providers=wanted)
         self.input_names = tuple(i.name for i in self.session.get_inputs())
+
+    @cached_property
+    def config(self) -> Any:
+        """The model's transformers config (label map), read on first use."""
+        from transformers import AutoConfig
+
+        return AutoConfig.from_pretrained(self.path)
 
     def infer(self, inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         """Logits for one padded batch."""

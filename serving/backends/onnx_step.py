@@ -1,19 +1,20 @@
 """Model step as a python-backend model running onnxruntime (the CPU flavour).
 
 The pip-installed ``tritonserver`` has only the python backend; this model runs
-the exported ONNX file with onnxruntime. Requests that the dynamic batcher
-groups are concatenated into one ``session.run`` per shape.
+the exported ONNX file with biolite's own ``OnnxRuntime``, as the in-process
+pipeline does. Requests that the dynamic batcher groups are concatenated into one
+run per shape.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from biolite.serving.backends.params import model_parameters
+from biolite.serving.loading import served_onnx
 
 Run = Callable[[dict[str, np.ndarray]], np.ndarray]
 
@@ -33,31 +34,6 @@ def run_grouped(run: Run, feeds: list[dict[str, np.ndarray]]) -> list[np.ndarray
     return outputs
 
 
-class OnnxStep:
-    """An onnxruntime CPU session configured from a served model's parameters
-    (``onnx_file``, ``threads``, ``spinning``); ``run(feed)`` returns the logits."""
-
-    def __init__(self, folder: Path, params: dict[str, str]):
-        import onnxruntime as ort
-
-        options = ort.SessionOptions()
-        if int(params.get("threads", "0")):
-            options.intra_op_num_threads = int(params["threads"])
-        # threads that spin between requests starve the tokenizer and the server on small
-        # machines; they sleep instead
-        options.add_session_config_entry(
-            "session.intra_op.allow_spinning", params.get("spinning", "0")
-        )
-        self.session = ort.InferenceSession(
-            str(folder / params["onnx_file"]), options, providers=["CPUExecutionProvider"]
-        )
-        self.names = [i.name for i in self.session.get_inputs()]
-
-    def run(self, feed: dict[str, np.ndarray]) -> np.ndarray:
-        """Logits for one padded batch (inputs the graph lacks are dropped)."""
-        return self.session.run(["logits"], {k: feed[k] for k in self.names})[0]
-
-
 class TritonPythonModel:
     """The class Triton's python backend instantiates."""
 
@@ -66,11 +42,11 @@ class TritonPythonModel:
 
         self.pb = pb
         params, folder = model_parameters(args)
-        self.step = OnnxStep(folder, params)
-        self.names = self.step.names
+        self.step = served_onnx(folder, params)  # the in-process runtime, as biolite.pipeline
+        self.names = list(self.step.input_names)
 
     def _run(self, feed: dict[str, np.ndarray]) -> np.ndarray:
-        return self.step.run(feed)
+        return self.step.infer(feed)["logits"]
 
     def execute(self, requests: list[Any]) -> list[Any]:
         pb = self.pb

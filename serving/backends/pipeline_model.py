@@ -29,15 +29,13 @@ class TritonPythonModel:
     def initialize(self, args: dict[str, Any]) -> None:
         import triton_python_backend_utils as pb
 
-        from biolite.serving.loading import load_served
+        from biolite.serving.loading import load_served, served_onnx
 
         self.pb = pb
         params, folder = model_parameters(args)
         self.output_name = params["output_name"]  # the task's served output (repository)
         if params.get("onnx_file"):  # inline: run the model here
-            from biolite.serving.backends.onnx_step import OnnxStep
-
-            self.served = load_served(folder, params, OnnxStep(folder, params).run)
+            self.served = load_served(folder, params, served_onnx(folder, params))
             return
         from biolite.serving.integrity import verify_served
 
