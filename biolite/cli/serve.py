@@ -130,19 +130,20 @@ def run_start(args: argparse.Namespace) -> int:
         http=args.http,
         insecure=args.insecure,
     )
-    server.start()
+    server.start()  # a signal before "ready" ends the launcher; the server follows it
+
+    def forward(signum, _frame):  # never block here: the main thread is in wait()
+        server.request_stop()
+
+    # from "ready" on, a signal is a clean stop: handlers first, then the line
+    signal.signal(signal.SIGTERM, forward)
+    signal.signal(signal.SIGINT, forward)
     http = f"HTTP {server.http_url}  " if args.http else ""
     print(
         f"ready: {http}gRPC {server.grpc_url}  metrics {server.metrics_url}"
         f"\nlog: {server.log_file}  (Ctrl-C to stop)",
         flush=True,
     )
-
-    def forward(signum, _frame):  # never block here: the main thread is in wait()
-        server.request_stop()
-
-    signal.signal(signal.SIGTERM, forward)
-    signal.signal(signal.SIGINT, forward)
     code = server.wait()
     stopped = server.stop_requested is not None
     print(f"tritonserver exited ({code}){' on request' if stopped else ''}", flush=True)
