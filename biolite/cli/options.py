@@ -9,6 +9,7 @@ is the option set of every command that runs a pipeline.
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel
@@ -46,22 +47,31 @@ def one_or_list(values: list | None) -> Any:
 def add_field(
     parser: argparse.ArgumentParser, model: type[BaseModel], field: str, **kwargs: Any
 ) -> None:
-    """``--field-name`` with the field's default, type, choices and description."""
+    """``--field-name`` with the field's default, type, choices and description: a
+    ``bool`` is a flag (``--x/--no-x`` when it defaults to true), a list is a
+    repeatable option, a ``Path`` is a path."""
     info = model.model_fields[field]
     annotation = info.annotation
     literal = get_origin(annotation) is Literal
     kinds = [annotation] if literal else [a for a in get_args(annotation) if a is not type(None)]
     kinds = kinds or [annotation]
+    lists = [k for k in kinds if get_origin(k) is list]
+    if lists:  # ``X | list[X]``: repeat the option
+        kwargs.setdefault("action", "append")
+        kinds = list(get_args(lists[0]))
     kind = kinds[0] if len(kinds) == 1 else None
     table = table_of(info)
     if table is not None:
         kwargs.setdefault("choices", list(table.names()))
     elif get_origin(kind) is Literal:
         kwargs.setdefault("choices", list(get_args(kind)))
-    elif kind in (int, float, str):
+    elif kind is bool and "action" not in kwargs:
+        kwargs["action"] = argparse.BooleanOptionalAction if info.default else "store_true"
+    elif kind in (int, float, str, Path):
         kwargs.setdefault("type", kind)
     parser.add_argument(
         "--" + field.replace("_", "-"),
+        *kwargs.pop("aliases", ()),
         default=kwargs.pop("default", info.default),
         help=kwargs.pop("help", info.description),
         **kwargs,
