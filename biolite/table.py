@@ -75,8 +75,14 @@ def one_of(table: Table[Any]) -> Callable[[str], str]:
 
 
 def table_of(field: Any) -> Table[Any] | None:
-    """The table a pydantic field's ``one_of`` validator checks against, if any."""
-    for meta in getattr(field, "metadata", ()):
+    """The table a pydantic field's ``one_of`` validator checks against, if any (also
+    inside ``Annotated[...] | None``)."""
+    from typing import get_args
+
+    metadata = list(getattr(field, "metadata", ()))
+    for arg in get_args(getattr(field, "annotation", None)):
+        metadata += list(getattr(arg, "__metadata__", ()))
+    for meta in metadata:
         table = getattr(getattr(meta, "func", None), "table", None)
         if isinstance(table, Table):
             return table

@@ -72,7 +72,7 @@ def add_field(
     parser.add_argument(
         "--" + field.replace("_", "-"),
         *kwargs.pop("aliases", ()),
-        default=kwargs.pop("default", info.default),
+        default=kwargs.pop("default", None if info.is_required() else info.default),
         help=kwargs.pop("help", info.description),
         **kwargs,
     )

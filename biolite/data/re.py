@@ -14,6 +14,7 @@ from pathlib import Path
 
 from biolite.errors import DataFormatError, UnknownNameError
 from biolite.files import strict_lines
+from biolite.table import Table
 
 
 @dataclass(frozen=True)
@@ -31,9 +32,10 @@ class ReScheme:
 
 
 #: dataset name -> scheme (folder names are matched case-insensitively)
-RE_SCHEMES: dict[str, ReScheme] = {
-    "gad": ReScheme("gad", "Gene", "Disease", "@GENE$", "@DISEASE$", ("0", "1"), "0", "binary"),
-    "chemprot": ReScheme(
+RE_SCHEMES: Table[ReScheme] = Table("RE dataset")
+for _scheme in (
+    ReScheme("gad", "Gene", "Disease", "@GENE$", "@DISEASE$", ("0", "1"), "0", "binary"),
+    ReScheme(
         "chemprot",
         "Chemical",
         "Gene",
@@ -43,7 +45,8 @@ RE_SCHEMES: dict[str, ReScheme] = {
         "False",
         "micro",
     ),
-}
+):
+    RE_SCHEMES.add(_scheme.name, _scheme)
 
 
 @dataclass(frozen=True)
@@ -75,9 +78,7 @@ class ReSplit:
 def scheme_for(data_dir: str | Path, name: str | None = None) -> ReScheme:
     """The scheme named ``name``, or the one whose name appears in the folder path."""
     if name is not None:
-        if name.lower() not in RE_SCHEMES:
-            raise UnknownNameError("RE dataset", name, list(RE_SCHEMES))
-        return RE_SCHEMES[name.lower()]
+        return RE_SCHEMES.get(name.lower())
     parts = [p.lower() for p in Path(data_dir).resolve().parts]
     for key, scheme in RE_SCHEMES.items():
         if key in parts:

@@ -21,8 +21,10 @@ class FineTuneConfig(BaseModel):
     base: str = Field(description="checkpoint directory, registry name or hub id to start from")
     data: Path = Field(description="dataset folder")
     out: Path = Field(description="where the fine-tuned model is written")
-    train_split: str = "train"
-    eval_split: str | None = "devel"
+    train_split: str = Field("train", description="split to train on")
+    eval_split: str | None = Field(
+        "devel", description="split scored after training ('none' to skip)"
+    )
     learning_rate: float = Field(5e-5, gt=0, description="peak learning rate")
     batch_size: int = Field(16, ge=1, description="training batch size")
     epochs: float = Field(5.0, gt=0, description="training epochs")
@@ -44,7 +46,7 @@ class FineTuneConfig(BaseModel):
         None, ge=1, description="use only the first N training examples (quick runs)"
     )
     seed: int = Field(42, description="random seed")
-    overwrite: bool = False
+    overwrite: bool = Field(False, description="replace an existing --out")
 
 
 def training_arguments(

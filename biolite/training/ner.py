@@ -33,10 +33,18 @@ class NerTrainConfig(FineTuneConfig):
     """Everything ``biolite train ner`` needs, validated once at the edge."""
 
     data: Path | list[Path] = Field(
-        description="dataset folder, or several (one head per corpus, one shared encoder)"
+        description="dataset folder with train.tsv / devel.tsv / test.tsv (CoNLL); repeat "
+        "for a multi-head model (one head per corpus, named after its folder, one shared "
+        "encoder)"
     )
-    entity_type: str | list[str | None] | None = None
-    label_all_subtokens: bool = False
+    entity_type: str | list[str | None] | None = Field(
+        None,
+        description="type of untyped B/I tags (default: from the dataset folder name); with "
+        "several --data, once per --data in the same order",
+    )
+    label_all_subtokens: bool = Field(
+        False, description="train on every sub-token, not only the first (the paper's quirk)"
+    )
     sampling_temperature: float = Field(
         1.0,
         ge=1.0,

@@ -11,12 +11,13 @@ label) are saved in the model's ``config.json`` as ``biolite_re`` so that
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel
+from pydantic import AfterValidator, BaseModel, Field
 
-from biolite.data.re import ReExample, load_re_split, scheme_for
+from biolite.data.re import RE_SCHEMES, ReExample, load_re_split, scheme_for
 from biolite.model_files.checkpoint import RE_KEY
+from biolite.table import one_of
 from biolite.tasks.re import ReSettings, render
 from biolite.training.common import FineTuneConfig, fit_and_save, load_base
 from biolite.training.common import train as train_model
@@ -26,10 +27,17 @@ from biolite.types import TypeScores
 class ReTrainConfig(FineTuneConfig):
     """Everything ``biolite train re`` needs, validated once at the edge."""
 
-    eval_split: str | None = "test"
-    dataset: str | None = None
-    fold: int | None = None
-    strategy: Literal["mask", "markers"] = "mask"
+    data: Path = Field(description="dataset folder: GAD or ChemProt (train.tsv, test.tsv, ...)")
+    eval_split: str | None = Field(
+        "test", description="split scored after training ('none' to skip)"
+    )
+    dataset: Annotated[str, AfterValidator(one_of(RE_SCHEMES))] | None = Field(
+        None, description="dataset scheme (default: from the folder name)"
+    )
+    fold: int | None = Field(None, description="GAD fold 1-10 (default: 1)")
+    strategy: Literal["mask", "markers"] = Field(
+        "mask", description="how the entity pair is shown to the model (saved with the model)"
+    )
 
 
 class ReTrainResult(BaseModel):
