@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from biolite.cli.options import FORMATTER
+from biolite.cli.options import FORMATTER, add_field
 
 
 def _shape(text: str) -> tuple[int, int]:
@@ -34,135 +34,34 @@ def register(sub: argparse._SubParsersAction) -> None:
         "ORT INT8; batch 8 x seq 128 (the speed-up targets, read at 32 x 128, are left "
         "out); the models' ONNX exports stay in --cache, whose size is printed at the end",
     )
-    p.add_argument("--out", type=Path, default=Path("bench-results"), help="output folder")
     p.add_argument(
         "--rebuild",
         action="store_true",
         help="only re-render report.md and the plots from --out/results.json",
     )
-    p.add_argument(
-        "--baseline",
-        default=None,
-        help="model whose PyTorch fp32 rows are the 1.0x of every speed-up (default: the "
-        "BioBERT teacher)",
-    )
-    p.add_argument(
-        "--baseline-runtime",
-        default=None,
-        help="runtime of the 1.0x rows (default: pytorch-fp32; e.g. torch-cuda-fp16 for a "
-        "GPU-only run)",
-    )
-    p.add_argument(
-        "--models",
-        nargs="+",
-        default=None,
-        help="registry names or checkpoint folders (default: all registered)",
-    )
-    p.add_argument(
-        "--runtimes",
-        nargs="+",
-        default=None,
-        help="runtimes to measure (default: the CPU runtimes, plus torch-cuda-{fp16,bf16}"
-        "[-graphs] where torch sees a CUDA GPU; torch-cuda-{fp16,bf16}-compile on request)",
-    )
-    p.add_argument(
-        "--shapes", nargs="+", type=_shape, default=None, help="BATCHxSEQ shapes, e.g. 1x128 32x128"
-    )
-    p.add_argument("--threads", type=int, default=None, help="threads (default: all cores)")
-    p.add_argument(
-        "--budget",
-        type=float,
-        default=None,
-        help="timed seconds per row (at least 3 runs after a warm-up)",
-    )
-    p.add_argument(
-        "--max-runs",
-        type=int,
-        default=None,
-        help="timed runs per row at most (default 30; raise it for stable p99 on a GPU)",
-    )
-    p.add_argument(
-        "--eval-data",
-        type=Path,
-        default=None,
-        help="NER dataset folder: entity F1 for models with real weights",
-    )
-    p.add_argument("--eval-split", default="test", help="split used for F1")
-    p.add_argument(
-        "--max-eval-sentences",
-        type=int,
-        default=None,
-        help="score only the first N sentences of the split",
-    )
-    p.add_argument(
-        "--e2e-model",
-        type=Path,
-        default=None,
-        help="fine-tuned NER checkpoint: biolite vs transformers pipelines",
-    )
-    p.add_argument("--e2e-docs", type=int, default=200, help="abstracts for the end-to-end run")
-    p.add_argument(
-        "--corpus",
-        type=Path,
-        default=None,
-        help="documents, one per line (end-to-end run and static INT8 calibration)",
-    )
-    p.add_argument(
-        "--triton",
-        action="store_true",
-        help="also serve the --e2e-model's INT8 export with a real Triton server and sweep "
-        "client concurrency (--concurrency)",
-    )
-    p.add_argument(
-        "--concurrency",
-        nargs="+",
-        type=int,
-        default=None,
-        help="client concurrency levels of the Triton sweep",
-    )
-    p.add_argument(
-        "--serving-backends",
-        nargs="+",
-        default=None,
-        help="served flavours the Triton sweep compares (inline: one hop; python: BLS to a "
-        "second python model) (unset: inline python)",
-    )
-    p.add_argument(
-        "--serving-instances",
-        nargs="+",
-        type=int,
-        default=None,
-        help="instances per model the Triton sweep tries (unset: 1 2)",
-    )
-    p.add_argument(
-        "--cache",
-        type=Path,
-        default=None,
-        help="where models and ONNX variants are kept between runs "
-        "(default: $BIOLITE_CACHE/bench or ~/.cache/biolite/bench)",
-    )
+    from biolite.benchmarks.config import BenchConfig
+
+    # defaults and help from the config; unset options stay None so that --quick's
+    # settings apply unless an option is given
+    for field, info in BenchConfig.model_fields.items():
+        if field == "measure_peaks":
+            continue
+        shown = "" if info.default_factory or info.default in (None, False) else info.default
+        described = info.description + (f" (default: {shown})" if shown != "" else "")
+        add_field(p, BenchConfig, field, default=None, help=described, **_OVERRIDES.get(field, {}))
     p.set_defaults(func=run)
 
 
-_OPTIONS = {
-    "models": "models",
-    "runtimes": "runtimes",
-    "shapes": "shapes",
-    "threads": "threads",
-    "budget": "budget_s",
-    "eval_data": "eval_data",
-    "eval_split": "eval_split",
-    "max_eval_sentences": "max_eval_sentences",
-    "e2e_model": "e2e_model",
-    "e2e_docs": "e2e_docs",
-    "corpus": "corpus",
-    "cache": "cache",
-    "baseline": "baseline",
-    "baseline_runtime": "baseline_runtime",
-    "max_runs": "max_runs",
-    "concurrency": "concurrency",
-    "serving_backends": "serving_backends",
-    "serving_instances": "serving_instances",
+#: option settings the field types cannot say (lists take several values at once)
+_MANY = {"action": "store", "nargs": "+"}
+_OVERRIDES = {
+    "models": _MANY,
+    "runtimes": _MANY,
+    "shapes": {**_MANY, "type": _shape},
+    "concurrency": _MANY,
+    "serving_backends": _MANY,
+    "serving_instances": _MANY,
+    "budget_s": {"aliases": ("--budget",)},
 }
 
 
@@ -175,20 +74,18 @@ def run(args: argparse.Namespace) -> int:
     if args.rebuild:
         from biolite.benchmarks.results import rebuild_report
 
-        for path in rebuild_report(args.out):
+        for path in rebuild_report(args.out or BenchConfig.model_fields["out"].default):
             print(f"wrote {path}")
         return 0
     for runtime in [*(args.runtimes or []), *filter(None, [args.baseline_runtime])]:
         if runtime not in RUNNERS:
             raise UnknownNameError("runtime", runtime, list(RUNNERS))
     given = {
-        field: getattr(args, opt)
-        for opt, field in _OPTIONS.items()
-        if getattr(args, opt) is not None
+        field: getattr(args, field)
+        for field in BenchConfig.model_fields
+        if getattr(args, field, None) is not None
     }
-    config = (BenchConfig.quick if args.quick else BenchConfig)(
-        out=args.out, triton=args.triton, **given
-    )
+    config = (BenchConfig.quick if args.quick else BenchConfig)(**given)
     from biolite.benchmarks.suite import run_suite
 
     results = run_suite(config)

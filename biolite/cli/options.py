@@ -52,8 +52,8 @@ def add_field(
     repeatable option, a ``Path`` is a path."""
     info = model.model_fields[field]
     annotation = info.annotation
-    literal = get_origin(annotation) is Literal
-    kinds = [annotation] if literal else [a for a in get_args(annotation) if a is not type(None)]
+    whole = get_origin(annotation) in (Literal, list)
+    kinds = [annotation] if whole else [a for a in get_args(annotation) if a is not type(None)]
     kinds = kinds or [annotation]
     lists = [k for k in kinds if get_origin(k) is list]
     if lists:  # ``X | list[X]``: repeat the option
@@ -72,10 +72,16 @@ def add_field(
     parser.add_argument(
         "--" + field.replace("_", "-"),
         *kwargs.pop("aliases", ()),
-        default=kwargs.pop("default", None if info.is_required() else info.default),
+        default=kwargs.pop("default", None if _unset(info) else info.default),
         help=kwargs.pop("help", info.description),
         **kwargs,
     )
+
+
+def _unset(info: Any) -> bool:
+    """A field whose default the config computes (required, or a default factory): the
+    option's default is ``None`` and the config fills it in."""
+    return info.is_required() or info.default_factory is not None
 
 
 def add_model_options(p: argparse.ArgumentParser, task: str = "ner") -> None:

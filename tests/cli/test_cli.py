@@ -195,6 +195,9 @@ def test_bench_command_writes_the_report_and_states_the_targets(tmp_path, capsys
     assert "no target was measured in this run" in printed and "without --quick" in printed
     assert f"model cache: {tmp_path / 'cache'} (" in printed  # where the exports went, and size
     assert {"results.json", "report.md"} <= {p.name for p in out.iterdir()}
+    (out / "report.md").unlink()
+    assert main(["bench", "--rebuild", "--out", str(out)]) == 0  # re-rendered from results.json
+    assert "2 rows" not in capsys.readouterr().out and (out / "report.md").is_file()
 
 
 def test_evaluating_on_a_dataset_without_the_models_types_says_so(
