@@ -5,58 +5,39 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from biolite.cli.options import FORMATTER
+from biolite.cli.options import FORMATTER, add_field
+
+#: run settings (``DistillConfig``) and recipe settings (``Recipe``) every run takes
+_RUN_FIELDS = ("corpus", "out", "holdout", "save_steps", "seed", "resume", "overwrite")
+_RECIPE_FIELDS = (
+    "max_steps", "batch_size", "learning_rate", "warmup_steps", "max_length", "teacher_dropout"
+)  # fmt: skip
 
 
 def _run_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--corpus",
-        required=True,
-        type=Path,
-        help="text corpus, one document per line (e.g. PubMed title + abstract)",
-    )
-    p.add_argument(
-        "--out",
-        required=True,
-        type=Path,
-        help="run folder: checkpoints/, model/ (final student), run record",
-    )
+    """The options of both commands, from the configs' fields: run settings with their
+    defaults, recipe settings unset (the recipe's own value) unless given."""
+    from biolite.training.distill.recipes import Recipe
+    from biolite.training.distill.run import DistillConfig
+
+    for field in _RUN_FIELDS:
+        required = {"required": True} if field in ("corpus", "out") else {}
+        add_field(p, DistillConfig, field, **required)
     p.add_argument(
         "--recipe-file",
         type=Path,
         default=None,
         help="JSON recipe (a base 'recipe' name plus fields to change)",
     )
-    p.add_argument("--max-steps", type=int, default=None, help="training steps (paper: 100k)")
-    p.add_argument(
-        "--batch-size",
-        type=int,
-        default=None,
-        help="global batch size, split over processes (paper: 192)",
-    )
-    p.add_argument("--lr", type=float, default=None, help="peak learning rate")
-    p.add_argument("--warmup-steps", type=int, default=None, help="linear warm-up steps")
-    p.add_argument("--max-length", type=int, default=None, help="truncation length (256)")
-    p.add_argument(
-        "--teacher-dropout",
-        action="store_true",
-        help="keep the teacher's dropout on during distillation (original code)",
-    )
-    p.add_argument(
-        "--holdout",
-        type=float,
-        default=0.1,
-        help="share of documents held out for the MLM loss reported at the end",
-    )
-    p.add_argument("--save-steps", type=int, default=500, help="checkpoint every N steps")
-    p.add_argument("--seed", type=int, default=42, help="random seed")
-    p.add_argument("--resume", action="store_true", help="continue from the last checkpoint")
-    p.add_argument(
-        "--overwrite", action="store_true", help="replace an earlier run in --out (else refused)"
-    )
+    for field in _RECIPE_FIELDS:
+        alias = {"aliases": ("--lr",)} if field == "learning_rate" else {}
+        add_field(p, Recipe, field, default=None, **alias)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    from biolite.training.distill.recipes import DISTILLATION
+    from biolite.training.distill.run import DistillConfig
+
     d = sub.add_parser(
         "distill",
         help="distil a compact student from a teacher (paper recipes)",
@@ -67,12 +48,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         formatter_class=FORMATTER,
     )
     d.add_argument(
-        "--recipe",
-        default="distilbiobert",
-        choices=["distilbiobert", "compactbiobert", "tinybiobert"],
-        help="distillation recipe",
+        "--recipe", default=DISTILLATION[0], choices=DISTILLATION, help="distillation recipe"
     )
-    d.add_argument("--teacher", required=True, help="teacher with an MLM head (dir or hub id)")
+    add_field(d, DistillConfig, "teacher", required=True)
     d.add_argument(
         "--scratch",
         action="store_true",
@@ -88,30 +66,15 @@ def register(sub: argparse._SubParsersAction) -> None:
         "BioMobileBERT recipe: lr 1e-4, warm-up 10k, weight decay 0.01).",
         formatter_class=FORMATTER,
     )
-    p.add_argument("--init", required=True, help="checkpoint to continue from (with MLM head)")
+    add_field(p, DistillConfig, "init", required=True)
     _run_options(p)
     p.set_defaults(func=run_pretrain)
-
-
-_OVERRIDES = {
-    "max_steps": "max_steps",
-    "batch_size": "batch_size",
-    "lr": "learning_rate",
-    "warmup_steps": "warmup_steps",
-    "max_length": "max_length",
-}
 
 
 def _recipe(args: argparse.Namespace, name: str):
     from biolite.training.distill.recipes import Recipe, get_recipe
 
-    changes = {
-        field: getattr(args, opt)
-        for opt, field in _OVERRIDES.items()
-        if getattr(args, opt) is not None
-    }
-    if args.teacher_dropout:
-        changes["teacher_dropout"] = True
+    changes = {f: getattr(args, f) for f in _RECIPE_FIELDS if getattr(args, f) is not None}
     if args.recipe_file:
         return Recipe.from_file(args.recipe_file, **changes)
     return get_recipe(name).model_copy(update=changes)
@@ -121,17 +84,7 @@ def _config(args: argparse.Namespace, recipe, **extra):
     from biolite.training.distill.run import DistillConfig
 
     recipe = recipe.model_validate(recipe.model_dump())  # re-validate overrides
-    return DistillConfig(
-        recipe=recipe,
-        corpus=args.corpus,
-        out=args.out,
-        holdout=args.holdout,
-        save_steps=args.save_steps,
-        seed=args.seed,
-        resume=args.resume,
-        overwrite=args.overwrite,
-        **extra,
-    )
+    return DistillConfig(recipe=recipe, **{f: getattr(args, f) for f in _RUN_FIELDS}, **extra)
 
 
 def _report(record: dict) -> int:

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from biolite.errors import UnknownNameError
+from biolite.table import Table
 
 
 class StudentShape(BaseModel):
@@ -38,14 +38,18 @@ class Recipe(BaseModel):
     shape: StudentShape = StudentShape()
     temperature: float = Field(2.0, gt=0)
     weights: dict[str, float] = {}
-    learning_rate: float = Field(5e-4, gt=0)
-    warmup_steps: int = Field(5000, ge=0)
+    learning_rate: float = Field(5e-4, gt=0, description="peak learning rate")
+    warmup_steps: int = Field(5000, ge=0, description="linear warm-up steps")
     weight_decay: float = Field(0.0, ge=0)
-    max_steps: int = Field(100_000, ge=1)
-    batch_size: int = Field(192, ge=1, description="global batch (per device x devices x accum)")
-    max_length: int = Field(256, ge=8, le=512)
+    max_steps: int = Field(100_000, ge=1, description="training steps (paper: 100k)")
+    batch_size: int = Field(
+        192, ge=1, description="global batch size, split over processes (paper: 192)"
+    )
+    max_length: int = Field(256, ge=8, le=512, description="truncation length")
     mlm_probability: float = Field(0.15, gt=0, lt=1)
-    teacher_dropout: bool = Field(False, description="keep teacher dropout on (original code)")
+    teacher_dropout: bool = Field(
+        False, description="keep the teacher's dropout on during distillation (original code)"
+    )
     from_scratch: bool = Field(
         False, description="baseline: the student's architecture, random weights, plain MLM"
     )
@@ -59,8 +63,9 @@ class Recipe(BaseModel):
         return cls(**fields)
 
 
-RECIPES: dict[str, Recipe] = {
-    "distilbiobert": Recipe(
+RECIPES: Table[Recipe] = Table("recipe")
+for _recipe in (
+    Recipe(
         name="distilbiobert",
         loss="distilbiobert",
         init="every_other",
@@ -71,7 +76,7 @@ RECIPES: dict[str, Recipe] = {
         warmup_steps=5000,
         weight_decay=0.0,
     ),
-    "compactbiobert": Recipe(
+    Recipe(
         name="compactbiobert",
         loss="compactbiobert",
         init="every_other",
@@ -82,7 +87,7 @@ RECIPES: dict[str, Recipe] = {
         warmup_steps=5000,
         weight_decay=1e-4,
     ),
-    "tinybiobert": Recipe(
+    Recipe(
         name="tinybiobert",
         loss="tinybiobert",
         init="random",
@@ -92,7 +97,7 @@ RECIPES: dict[str, Recipe] = {
         warmup_steps=10_000,
         weight_decay=1e-4,
     ),
-    "continual": Recipe(
+    Recipe(
         name="continual",
         loss="mlm",
         init="checkpoint",
@@ -101,10 +106,9 @@ RECIPES: dict[str, Recipe] = {
         weight_decay=0.01,
         max_steps=200_000,
     ),
-}
-
-
-def get_recipe(name: str) -> Recipe:
-    if name not in RECIPES:
-        raise UnknownNameError("recipe", name, list(RECIPES))
-    return RECIPES[name]
+):
+    RECIPES.add(_recipe.name, _recipe)
+#: the recipe of a name; ``UnknownNameError`` lists the valid ones
+get_recipe = RECIPES.get
+#: the recipes ``biolite distill`` runs (``continual`` is ``biolite pretrain``'s)
+DISTILLATION = RECIPES.names(lambda r: r.loss != "mlm")

@@ -32,17 +32,26 @@ class DistillConfig(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     recipe: Recipe
-    corpus: Path
-    out: Path
-    teacher: str | None = None
-    init: str | None = Field(None, description="starting checkpoint (continual pretraining)")
+    corpus: Path = Field(
+        description="text corpus, one document per line (e.g. PubMed title + abstract)"
+    )
+    out: Path = Field(description="run folder: checkpoints/, model/ (final student), run record")
+    teacher: str | None = Field(None, description="teacher with an MLM head (dir or hub id)")
+    init: str | None = Field(
+        None, description="checkpoint to continue from, with an MLM head (continual pretraining)"
+    )
     tokenizer: str | None = None
-    holdout: float = Field(0.1, ge=0, lt=1)
-    save_steps: int = Field(500, ge=1)
+    holdout: float = Field(
+        0.1,
+        ge=0,
+        lt=1,
+        description="share of documents held out for the MLM loss reported at the end",
+    )
+    save_steps: int = Field(500, ge=1, description="checkpoint every N steps")
     logging_steps: int = Field(50, ge=1)
-    seed: int = 42
-    resume: bool = False
-    overwrite: bool = False
+    seed: int = Field(42, description="random seed")
+    resume: bool = Field(False, description="continue from the last checkpoint")
+    overwrite: bool = Field(False, description="replace an earlier run in --out (else refused)")
 
     @model_validator(mode="after")
     def _keep_earlier_runs(self) -> DistillConfig:
