@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from biolite.cli.options import add_field
 from biolite.errors import ConfigError, DataError, DataFormatError
 from biolite.files import (
     atomic_file,
@@ -28,7 +29,7 @@ from biolite.files import (
     read_side_file,
     sha256,
 )
-from biolite.io.document import text_problem
+from biolite.io.document import MAX_DOC_CHARS, text_problem
 
 #: extensions read as documents (``.gz`` of them too)
 SUFFIXES = (".txt", ".jsonl")
@@ -56,32 +57,35 @@ def check_input(path: Path) -> None:
         raise DataError(f"{path}: no such input file")
 
 
-def read_documents(path: Path) -> Iterator[tuple[int, dict | Problem]]:
+def read_documents(
+    path: Path, max_chars: int = MAX_DOC_CHARS
+) -> Iterator[tuple[int, dict | Problem]]:
     """``(line, document)`` with at least ``text`` (and ``id``: the line number for
-    .txt), or ``(line, Problem)`` for a line that is not a document."""
+    .txt), or ``(line, Problem)`` for a line that is not a document (or is over
+    ``max_chars`` characters)."""
     jsonl = ".jsonl" in Path(str(path)).suffixes
     for lineno, line, problem in read_lines(path):
         if line is None:
             yield lineno, Problem(lineno, problem)
         elif not jsonl:
-            yield lineno, _checked({"id": lineno, "text": line}, lineno)
+            yield lineno, _checked({"id": lineno, "text": line}, lineno, max_chars)
         elif line.strip():
-            yield lineno, _json_document(line, lineno)
+            yield lineno, _json_document(line, lineno, max_chars)
 
 
-def _checked(doc: dict, lineno: int) -> dict | Problem:
-    problem = text_problem(doc["text"])
+def _checked(doc: dict, lineno: int, max_chars: int = MAX_DOC_CHARS) -> dict | Problem:
+    problem = text_problem(doc["text"], max_chars)
     return Problem(lineno, problem) if problem else doc
 
 
-def _json_document(line: str, lineno: int) -> dict | Problem:
+def _json_document(line: str, lineno: int, max_chars: int = MAX_DOC_CHARS) -> dict | Problem:
     try:
         doc = json.loads(line)
     except json.JSONDecodeError as exc:
         return Problem(lineno, f"not JSON ({exc.msg})")
     if not isinstance(doc, dict) or not isinstance(doc.get("text"), str):
         return Problem(lineno, "expected an object with a string 'text' field")
-    return _checked(doc, lineno)
+    return _checked(doc, lineno, max_chars)
 
 
 def _fingerprint(src: Path, settings: dict[str, Any]) -> dict[str, Any]:
@@ -182,18 +186,21 @@ def process_documents(
     overwrite: bool = False,
     on_error: str = "fail",
     settings: dict[str, Any] | None = None,
+    max_chars: int = MAX_DOC_CHARS,
 ) -> tuple[int, list[Problem]]:
     """Annotate every document of ``src`` into ``dst``; returns (documents written,
-    lines skipped). Interrupted runs resume where they stopped."""
+    lines skipped). Interrupted runs resume where they stopped; a document over
+    ``max_chars`` characters is a bad line (``on_error``)."""
     from tqdm.auto import tqdm
 
     check_input(src)
-    out = Output(src, dst, overwrite, settings or {})
+    out = Output(src, dst, overwrite, {**(settings or {}), "max_doc_chars": max_chars})
     problems: list[Problem] = []
     count = out.done
     try:
         with tqdm(unit="doc", desc="documents", disable=dst is None, initial=out.done) as bar:
-            for docs in _chunks(src, _documents(src, on_error, problems), chunk, out.done):
+            documents = _documents(src, on_error, problems, max_chars)
+            for docs in _chunks(src, documents, chunk, out.done):
                 out.write([{**doc, **extra} for doc, extra in zip(docs, annotate(docs))])
                 bar.update(len(docs))
                 count += len(docs)
@@ -219,6 +226,9 @@ def add_io_options(p: Any, what: str = "documents: .txt (one per line) or .jsonl
         help="an input line that is not a document: stop with its line number, or skip "
         "it and report it at the end",
     )
+    from biolite.annotate.config import AnnotateConfig
+
+    add_field(p, AnnotateConfig, "max_doc_chars")  # the same limit as annotate's
 
 
 def summary(action: str, count: int, problems: list[Problem], src: Path) -> str:
@@ -230,10 +240,12 @@ def summary(action: str, count: int, problems: list[Problem], src: Path) -> str:
     return text
 
 
-def _documents(src: Path, on_error: str, problems: list[Problem]) -> Iterator[dict | Problem]:
+def _documents(
+    src: Path, on_error: str, problems: list[Problem], max_chars: int = MAX_DOC_CHARS
+) -> Iterator[dict | Problem]:
     """Documents; a bad line is recorded and skipped, or (``fail``) passed on so that
     the documents before it are saved first."""
-    for _, doc in read_documents(src):
+    for _, doc in read_documents(src, max_chars):
         if isinstance(doc, Problem) and on_error == "skip":
             problems.append(doc)
             continue

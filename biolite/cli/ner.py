@@ -64,6 +64,7 @@ def run(args: argparse.Namespace) -> int:
         ],
         overwrite=args.overwrite,
         on_error=args.on_error,
+        max_chars=args.max_doc_chars,
         settings={"task": "ner", **pipeline_kwargs(args)},
     )
     print(summary("tagged", count, problems, args.input), file=sys.stderr)

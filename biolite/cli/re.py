@@ -60,6 +60,7 @@ def run(args: argparse.Namespace) -> int:
         lambda docs: [_annotate(pipe, d, args.include_negative) for d in docs],
         overwrite=args.overwrite,
         on_error=args.on_error,
+        max_chars=args.max_doc_chars,
         settings={**settings, **pipeline_kwargs(args, "re")},
     )
     print(summary("processed", count, problems, args.input), file=sys.stderr)

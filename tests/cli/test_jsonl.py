@@ -176,3 +176,16 @@ def test_outputs_get_the_mode_a_plain_write_would_have(tiny_ner_dir, docs_txt, t
     finally:
         os.umask(old)
     assert out.stat().st_mode & 0o777 == 0o644
+
+
+def test_a_document_over_max_doc_chars_is_a_bad_line_named_by_its_number(
+    tiny_ner_dir, tmp_path, capsys
+):
+    path = tmp_path / "docs.txt"
+    path.write_text("short one\n" + "x" * 200 + "\nshort two\n")
+    out = tmp_path / "out.jsonl"
+    args = ["ner", "--model", str(tiny_ner_dir), "--input", str(path), "--output", str(out)]
+    assert main([*args, "--max-doc-chars", "100"]) == 2
+    assert f"{path}:2: document of 200 characters" in capsys.readouterr().err
+    assert main([*args, "--max-doc-chars", "100", "--on-error", "skip", "--overwrite"]) == 0
+    assert [r["text"] for r in _lines(out)] == ["short one", "short two"]
