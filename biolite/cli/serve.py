@@ -31,14 +31,12 @@ def _build_parser(cmds: argparse._SubParsersAction) -> None:
         "in one repository.",
         formatter_class=FORMATTER,
     )
-    from biolite.serving.repository import PipelineBuild
-    from biolite.tasks import TASKS
+    from biolite.serving.build import PipelineBuild
 
     b.add_argument("--model", required=True, type=Path, help="a `biolite export` directory")
     b.add_argument("--repo", required=True, type=Path, help="model repository folder")
-    add_field(b, PipelineBuild, "task", choices=list(TASKS))
-    for field in PipelineBuild.model_fields:
-        if field not in ("export_dir", "task"):
+    for field in PipelineBuild.model_fields:  # choices, defaults and help from the build
+        if field != "export_dir":
             add_field(b, PipelineBuild, field)
     b.add_argument("--overwrite", action="store_true", help="replace models of the same name")
     b.set_defaults(func=run_build)
@@ -106,7 +104,8 @@ def run_probe(args: argparse.Namespace) -> int:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    from biolite.serving.repository import PipelineBuild, build_repository
+    from biolite.serving.build import PipelineBuild
+    from biolite.serving.repository import build_repository
 
     fields = {k: getattr(args, k) for k in PipelineBuild.model_fields if k != "export_dir"}
     build = PipelineBuild(export_dir=args.model, **fields)
