@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -12,7 +12,7 @@ from biolite.errors import ConfigError
 from biolite.files import check_name
 from biolite.runtimes.batching import Batching
 from biolite.tasks import TaskName, get_task, load, task_options
-from biolite.tasks.options import Aggregation
+from biolite.tasks.options import NerOptions, ReOptions
 
 Backend = Literal["inline", "python", "onnxruntime", "tensorrt"]
 #: backends whose model runs inside the entry model (no separate model step)
@@ -52,21 +52,15 @@ class PipelineBuild(BaseModel):
     max_chars: int = Field(
         200_000, ge=1, description="longest document a request may carry, in characters"
     )
-    # task options (``biolite.tasks.options``); unset ones keep the task's defaults
-    max_length: int | None = Field(
-        None, ge=16, le=512, description="tokens per window or pair (unset: the task's default)"
+    options: NerOptions | ReOptions = Field(
+        default_factory=NerOptions,
+        description="the served task's options (biolite.tasks.options), parsed by that "
+        "task's own class (a dict is accepted); unset ones keep the task's defaults",
     )
-    stride: int | None = Field(
-        None, ge=0, description="NER window overlap (unset: the task's default)"
-    )
-    aggregation: Aggregation | None = Field(
-        None, description="NER sub-token aggregation (unset: the task's default)"
-    )
-    # batching of one entry-model call (``biolite.runtimes.batching.Batching``)
-    max_batch_tokens: int | None = Field(
-        None,
-        ge=1,
-        description="most tokens per step call, padding included (unset: the default batching)",
+    batching: Batching = Field(
+        default_factory=Batching,
+        description="how one entry-model call batches its windows for the model step; "
+        "batch_size, pad_multiple and max_width are set from the build",
     )
     precision: Literal["auto", "fp32", "int8", "fp16"] = Field(
         "auto", description="ONNX file for the model step (auto: INT8 on CPU, fp32 on GPU)"
@@ -86,26 +80,35 @@ class PipelineBuild(BaseModel):
     def model_name(self) -> str:
         return self.name or self.task
 
-    def task_options(self) -> BaseModel:
-        """The served task's options, validated (an option the task lacks is an error)."""
-        fields = load(get_task(self.task).options_class).model_fields
-        given = {k: getattr(self, k) for k in _OPTION_FIELDS if getattr(self, k) is not None}
+    @model_validator(mode="before")
+    @classmethod
+    def _options_of_the_task(cls, data: Any) -> Any:
+        """Parse ``options`` with the task's own options class (an option the task lacks
+        is refused, naming the task)."""
+        if not isinstance(data, dict):
+            return data
+        task = data.get("task", cls.model_fields["task"].default)
+        given = data.get("options") or {}
+        if isinstance(given, BaseModel):
+            given = given.model_dump(exclude_unset=True)
+        fields = load(get_task(task).options_class).model_fields
         unknown = sorted(set(given) - set(fields))
         if unknown:
-            raise ConfigError(f"task {self.task!r} has no option {', '.join(unknown)}")
-        return task_options(self.task, **given)
+            raise ConfigError(f"task {task!r} has no option {', '.join(unknown)}")
+        return {**data, "options": task_options(task, **given)}
 
-    def batching(self) -> Batching:
-        """How the entry model batches a call's windows for the model step."""
-        options = self.task_options()
-        tokens = {"max_batch_tokens": self.max_batch_tokens} if self.max_batch_tokens else {}
+    def entry_batching(self) -> Batching:
+        """How the entry model batches a call's windows for the model step: the given
+        ``batching`` with the batcher's rows, the step's padding and the task's width."""
         # a separate model step merges requests of equal shapes: round widths up to share them
         separate_step = self.backend not in IN_ENTRY
         return Batching(
-            batch_size=self.max_batch_size,
-            pad_multiple=64 if separate_step else 1,
-            max_width=options.max_length,
-            **tokens,
+            **{
+                **self.batching.model_dump(),
+                "batch_size": self.max_batch_size,
+                "pad_multiple": 64 if separate_step else 1,
+                "max_width": self.options.max_length,
+            }
         )
 
     @model_validator(mode="after")
@@ -116,6 +119,3 @@ class PipelineBuild(BaseModel):
                 "for a GPU use --backend onnxruntime or tensorrt with --kind gpu"
             )
         return self
-
-
-_OPTION_FIELDS = ("max_length", "stride", "aggregation")

@@ -72,7 +72,6 @@ def build_repository(
                 f"(no {EXPORT_MANIFEST}); export the model first"
             )
         trusted_manifest(build.export_dir)  # every file verified, none unlisted
-        build.task_options()  # refuse bad options before reading or writing anything
         check_task(build.export_dir, build.task)
         names = _step_inputs(build)  # read model.onnx once per pipeline
         if _STEP_FLAVOURS[build.backend] is not None:
@@ -218,8 +217,8 @@ def _entry(stage: Path, build: PipelineBuild, names: list[str]) -> TritonModelSp
     parameters = {
         "task": build.task,
         "max_chars": str(build.max_chars),
-        "task_options": build.task_options().model_dump_json(),
-        "batching": build.batching().model_dump_json(),
+        "task_options": build.options.model_dump_json(),
+        "batching": build.entry_batching().model_dump_json(),
         "output_name": output,
     }
     if _STEP_FLAVOURS[build.backend] is None:

@@ -31,15 +31,40 @@ def _build_parser(cmds: argparse._SubParsersAction) -> None:
         "in one repository.",
         formatter_class=FORMATTER,
     )
+    from biolite.runtimes.batching import Batching
     from biolite.serving.build import PipelineBuild
 
     b.add_argument("--model", required=True, type=Path, help="a `biolite export` directory")
     b.add_argument("--repo", required=True, type=Path, help="model repository folder")
     for field in PipelineBuild.model_fields:  # choices, defaults and help from the build
-        if field != "export_dir":
+        if field not in _NESTED:
             add_field(b, PipelineBuild, field)
+    for field, model in _nested_fields().items():  # task options and batching
+        described = model.model_fields[field].description
+        whose = "the default batching" if field in Batching.model_fields else "the task's default"
+        unset = "" if "default" in described else f" (unset: {whose})"
+        add_field(b, model, field, default=None, help=described + unset)
     b.add_argument("--overwrite", action="store_true", help="replace models of the same name")
     b.set_defaults(func=run_build)
+
+
+#: PipelineBuild fields given by other options (export_dir: --model) or nested models
+_NESTED = ("export_dir", "options", "batching")
+#: Batching fields the build sets itself (rows: --max-batch-size; padding; width)
+_FROM_BUILD = ("batch_size", "pad_multiple", "max_width")
+
+
+def _nested_fields() -> dict[str, type]:
+    """Option name -> the model that declares it: every task's options, then batching."""
+    from biolite.runtimes.batching import Batching
+    from biolite.table import load
+    from biolite.tasks import TASKS
+
+    fields: dict[str, type] = {}
+    for task in TASKS.values():  # a name several tasks share is described by the first
+        options = load(task.options_class)
+        fields |= {f: options for f in options.model_fields if f not in fields}
+    return fields | {f: Batching for f in Batching.model_fields if f not in _FROM_BUILD}
 
 
 def _start_parser(cmds: argparse._SubParsersAction) -> None:
@@ -104,11 +129,16 @@ def run_probe(args: argparse.Namespace) -> int:
 
 
 def run_build(args: argparse.Namespace) -> int:
+    from biolite.runtimes.batching import Batching
     from biolite.serving.build import PipelineBuild
     from biolite.serving.repository import build_repository
 
-    fields = {k: getattr(args, k) for k in PipelineBuild.model_fields if k != "export_dir"}
-    build = PipelineBuild(export_dir=args.model, **fields)
+    fields = {k: getattr(args, k) for k in PipelineBuild.model_fields if k not in _NESTED}
+    given = {k: getattr(args, k) for k in _nested_fields() if getattr(args, k) is not None}
+    batching = {k: given.pop(k) for k in list(given) if k in Batching.model_fields}
+    build = PipelineBuild(
+        export_dir=args.model, **fields, options=given, batching=Batching(**batching)
+    )
     for folder in build_repository(args.repo, [build], overwrite=args.overwrite):
         print(f"wrote {folder}")
     print(f"start it with: biolite serve start --repo {args.repo}")

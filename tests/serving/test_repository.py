@@ -2,6 +2,7 @@ import shutil
 
 import numpy as np
 import pytest
+from pydantic import ValidationError
 
 from biolite.errors import ConfigError, ModelNotFoundError
 from biolite.serving.backends.onnx_step import run_grouped
@@ -134,7 +135,8 @@ def _entry_model(repo, name="ner"):
 def test_every_task_option_is_carried_into_the_served_pipeline(ner_export, tmp_path, aggregation):
     import biolite
 
-    build = PipelineBuild(export_dir=ner_export, aggregation=aggregation, stride=32, max_length=128)
+    options = {"aggregation": aggregation, "stride": 32, "max_length": 128}
+    build = PipelineBuild(export_dir=ner_export, options=options)
     build_repository(tmp_path / "repo", [build])
     handler, stored = _entry_model(tmp_path / "repo")
     local = biolite.pipeline(
@@ -148,8 +150,23 @@ def test_every_task_option_is_carried_into_the_served_pipeline(ner_export, tmp_p
 def test_an_option_the_task_does_not_have_is_refused_before_anything_is_written(
     ner_export, tmp_path
 ):
-    with pytest.raises(ConfigError, match="no option stride"):
+    with pytest.raises((ConfigError, ValidationError), match="no option stride"):
         build_repository(
-            tmp_path / "repo", [PipelineBuild(export_dir=ner_export, task="re", stride=8)]
+            tmp_path / "repo",
+            [PipelineBuild(export_dir=ner_export, task="re", options={"stride": 8})],
         )
     assert not (tmp_path / "repo").exists() or not any((tmp_path / "repo").iterdir())
+
+
+def test_serve_build_options_reach_the_task_options_and_the_batching(ner_export, tmp_path, capsys):
+    from biolite.cli.main import main
+
+    repo = tmp_path / "repo"
+    args = ["serve", "build", "--model", str(ner_export), "--repo", str(repo)]
+    assert main([*args, "--max-length", "128", "--stride", "32", "--max-batch-tokens", "4096"]) == 0
+    handler, stored = _entry_model(repo)
+    assert stored == {"max_length": 128, "stride": 32, "aggregation": "first"}
+    batching = handler.pipeline.batching
+    assert (batching.max_batch_tokens, batching.max_width, batching.batch_size) == (4096, 128, 32)
+    assert main([*args, "--task", "re", "--stride", "8", "--name", "rel"]) == 2
+    assert "no option stride" in capsys.readouterr().err

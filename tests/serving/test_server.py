@@ -43,7 +43,7 @@ def server(ner_export, bare_export, tmp_path_factory):
                 max_chars=300_000,
                 precision="int8",  # per-token INT8: batch-invariant, so served == local
             ),
-            PipelineBuild(export_dir=bare_export, name="bare", max_length=128),
+            PipelineBuild(export_dir=bare_export, name="bare", options={"max_length": 128}),
             PipelineBuild(  # the two-hop flavour: entry model -> BLS -> python model step
                 export_dir=ner_export, name="ner_bls", backend="python", precision="int8"
             ),
