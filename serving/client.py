@@ -24,8 +24,9 @@ import numpy as np
 
 from biolite._optional import require
 from biolite.errors import InputError, TritonRequestError
-from biolite.pipelines.inputs import check_text, check_texts
+from biolite.pipelines.inputs import check_texts
 from biolite.pipelines.ner import NerPipeline
+from biolite.pipelines.re import RePipeline
 from biolite.types import Entity
 
 #: answers worth retrying: the server is down or restarting, or its queue is full
@@ -188,48 +189,48 @@ class TritonNerPipeline(NerPipeline):
         return results
 
 
-class TritonRePipeline:
-    """Client of a served RE pipeline: explicit head/tail spans or entities per call."""
-
-    task_name = "re"
+class TritonRePipeline(RePipeline):
+    """Client of a served RE pipeline: the in-process ``RePipeline`` (same call: spans,
+    entities or an NER pipeline first; the same ``Relation`` results) whose ``predict``
+    sends each ``(text, head, tail)`` pair to the server. The model's pair settings
+    (argument types, negative label) are asked from the server once."""
 
     def __init__(
         self,
         url: str = "localhost:8001",
         model_name: str = "re",
         documents_per_request: int = 8,
+        ner: Any = None,
         **options: Any,
     ):
-        self.client = TritonClient(url, model_name, served_output(self.task_name), **options)
+        from biolite.serving.handlers import SETTINGS
+        from biolite.tasks.re import PairRules, ReSettings
+
+        client = TritonClient(url, model_name, served_output(self.task_name), **options)
         if documents_per_request < 1:
             raise InputError("documents_per_request must be at least 1")
+        (settings,) = client.request([json.dumps({SETTINGS: True})])
+        rules = PairRules(ReSettings(**settings))
+        super().__init__(task=rules, runtime=client, model=f"{url}/{model_name}")
         self.documents_per_request = documents_per_request
+        self.configure(ner=ner)
 
-    def __call__(
-        self,
-        text: str | bytes,
-        head: tuple[int, int] | None = None,
-        tail: tuple[int, int] | None = None,
-        entities: Sequence[Entity] | None = None,
-        include_negative: bool = False,
-    ):
-        """One ``Relation`` for head/tail spans, else the relations among ``entities``."""
+    @property
+    def client(self) -> TritonClient:
+        """The connection to the served model (this pipeline's runtime)."""
+        return self.runtime
+
+    def predict(self, items: Sequence[Any], progress: bool = False) -> list[Any]:
+        """One ``Relation`` per ``(text, head, tail)`` pair, computed by the server."""
         from biolite.types import Relation
 
-        text = check_text(text)
-        if head is not None or tail is not None:
-            doc = {"text": text, "head": head, "tail": tail}
-            (answer,) = self.client.request([json.dumps(doc)])
-            return Relation(**answer[0])
-        if entities is None:
-            raise InputError("give head/tail spans or entities to a served RE pipeline")
-        doc = {
-            "text": text,
-            "entities": [e.model_dump() for e in entities],
-            "include_negative": include_negative,
-        }
-        (answer,) = self.client.request([json.dumps(doc)])
-        return [Relation(**r) for r in answer]
+        docs = [
+            json.dumps({"text": text, "pair": [head.model_dump(), tail.model_dump()]})
+            for text, head, tail in items
+        ]
+        size = self.documents_per_request
+        answers = self.client.map([docs[lo : lo + size] for lo in range(0, len(docs), size)])
+        return [Relation(**answer[0]) for chunk in answers for answer in chunk]
 
 
 def served_output(task: str) -> str:

@@ -91,20 +91,31 @@ class NerHandler(Handler):
         return [e.model_dump() for e in outputs[0]]
 
 
-class ReHandler(Handler):
-    """A document is ``{"text", "head": [s, e], "tail": [s, e]}`` (one relation back) or
-    ``{"text", "entities", "include_negative"?}`` (relations among candidate pairs,
-    "no relation" pairs only when asked)."""
+#: the answer of an RE request for the model's settings (not a relation)
+SETTINGS = "settings"
 
-    def items(self, text: str) -> tuple[list[tuple], bool]:
+
+class ReHandler(Handler):
+    """A document is ``{"text", "head": [s, e], "tail": [s, e]}`` (one relation back),
+    ``{"text", "pair": [head entity, tail entity]}`` (one relation between the given
+    mentions, as the client pipeline sends them), ``{"text", "entities",
+    "include_negative"?}`` (relations among candidate pairs, "no relation" pairs only
+    when asked), or ``{"settings": true}`` (the model's pair settings, which a client
+    needs to build pairs as the local pipeline does)."""
+
+    def items(self, text: str) -> tuple[list[tuple], Any]:
         try:
             doc = json.loads(text)
+            if doc.get(SETTINGS) is True:
+                return [], SETTINGS
             text = doc["text"]
-        except (json.JSONDecodeError, KeyError, TypeError):
+        except (json.JSONDecodeError, KeyError, TypeError, AttributeError):
             raise InputError(
                 'an RE request is a JSON object with "text" and "head"/"tail" spans or "entities"'
             ) from None
         task = self.pipeline.task
+        if "pair" in doc:
+            return [_given_pair(task, text, doc["pair"])], True
         explicit = "head" in doc or "tail" in doc
         if explicit:
             try:
@@ -123,6 +134,18 @@ class ReHandler(Handler):
         pairs = [(text, h, t) for h, t in task.candidate_pairs(entities)]
         return pairs, bool(doc.get("include_negative"))
 
-    def answer(self, outputs: list[Any], keep_negative: bool) -> list[dict]:
+    def answer(self, outputs: list[Any], context: Any) -> Any:
+        if context == SETTINGS:
+            return self.pipeline.settings.model_dump()
         negative = self.pipeline.settings.negative
-        return [r.model_dump() for r in outputs if keep_negative or r.label != negative]
+        return [r.model_dump() for r in outputs if context or r.label != negative]
+
+
+def _given_pair(task: Any, text: str, pair: Any) -> tuple:
+    """``(text, head, tail)`` from two entity objects, checked as the pipeline checks them."""
+    try:
+        head, tail = (Entity(**e) for e in pair)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"a pair is two entities: {exc}") from None
+    task.inputs([(text, (head.start, head.end), (tail.start, tail.end))])
+    return (text, head, tail)

@@ -102,7 +102,32 @@ class ReEncoded:
     sequences: list[list[int]] = field(default_factory=list)
 
 
-class ReTask:
+class PairRules:
+    """How mentions become a relation model's typed pair arguments: only the model's
+    settings are needed, so a client of a served model builds pairs as locally."""
+
+    def __init__(self, settings: ReSettings):
+        self.settings = settings
+
+    # ---- pairs ---------------------------------------------------------
+    def mention(self, text: str, span: Span, role: str) -> Entity:
+        """The head or tail ``Entity`` at ``span`` (typed by the model's settings)."""
+        start, end = int(span[0]), int(span[1])
+        kind = self.settings.head_type if role == "head" else self.settings.tail_type
+        if not 0 <= start < end <= len(text):
+            raise InputError(
+                f"{role} span ({start}, {end}) is not inside the text (length {len(text)})"
+            )
+        return Entity(text=text[start:end], label=kind, start=start, end=end, score=1.0)
+
+    def candidate_pairs(self, entities: Sequence[Entity]) -> list[tuple[Entity, Entity]]:
+        """Every (head, tail) pair whose types the model relates (e.g. Gene-Disease)."""
+        heads = [e for e in entities if e.label.lower() == self.settings.head_type.lower()]
+        tails = [e for e in entities if e.label.lower() == self.settings.tail_type.lower()]
+        return [(h, t) for h in heads for t in tails if not (h.start < t.end and t.start < h.end)]
+
+
+class ReTask(PairRules):
     """Pair rendering, tokenisation and decoding for a sequence-classification model.
 
     Inputs are ``(text, head, tail)`` triples of ``Entity`` mentions; results are
@@ -136,23 +161,6 @@ class ReTask:
         id2label = {int(k): v for k, v in config.id2label.items()}
         settings = {**options.model_dump(), "max_length": length}
         return cls(tokenizer, id2label, ReSettings.from_config(config), **settings)
-
-    # ---- pairs ---------------------------------------------------------
-    def mention(self, text: str, span: Span, role: str) -> Entity:
-        """The head or tail ``Entity`` at ``span`` (typed by the model's settings)."""
-        start, end = int(span[0]), int(span[1])
-        kind = self.settings.head_type if role == "head" else self.settings.tail_type
-        if not 0 <= start < end <= len(text):
-            raise InputError(
-                f"{role} span ({start}, {end}) is not inside the text (length {len(text)})"
-            )
-        return Entity(text=text[start:end], label=kind, start=start, end=end, score=1.0)
-
-    def candidate_pairs(self, entities: Sequence[Entity]) -> list[tuple[Entity, Entity]]:
-        """Every (head, tail) pair whose types the model relates (e.g. Gene-Disease)."""
-        heads = [e for e in entities if e.label.lower() == self.settings.head_type.lower()]
-        tails = [e for e in entities if e.label.lower() == self.settings.tail_type.lower()]
-        return [(h, t) for h in heads for t in tails if not (h.start < t.end and t.start < h.end)]
 
     def inputs(self, pairs: Sequence[tuple[str, Span, Span]]) -> list[str]:
         """Rendered model input texts (validated, cut to the pair's sentences)."""

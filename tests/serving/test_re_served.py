@@ -46,6 +46,7 @@ def test_ner_and_re_served_from_one_repository_by_a_real_triton(
     re_export, ner_export_for_re, tmp_path
 ):
     pytest.importorskip("pytriton", reason="the serving extra is not installed")
+    from biolite.pipelines.re import RePipeline
     from biolite.serving.launcher import TritonServer, free_port
     from biolite.serving.repository import PipelineBuild, build_repository
 
@@ -69,10 +70,15 @@ def test_ner_and_re_served_from_one_repository_by_a_real_triton(
             local(TEXT, head=HEAD, tail=TAIL).label,
         )
         everything = served(TEXT, entities=ENTITIES, include_negative=True)
-        assert [(r.head.start, r.tail.start, r.label) for r in everything] == [
-            (r.head.start, r.tail.start, r.label)
-            for r in local(TEXT, entities=ENTITIES, include_negative=True)
+        expected = local(TEXT, entities=ENTITIES, include_negative=True)
+        assert [(r.head, r.tail, r.label) for r in everything] == [
+            (r.head, r.tail, r.label) for r in expected
+        ]  # the given mentions themselves come back, as in process
+        assert [r.score for r in everything] == pytest.approx([r.score for r in expected], abs=1e-4)
+        assert served(TEXT, entities=ENTITIES) == [
+            r for r in everything if r.label != local.settings.negative
         ]
+        assert isinstance(served, RePipeline) and served.settings == local.settings
         ner = biolite.pipeline("ner", runtime="triton", url=server.grpc_url, model_name="ner")
         assert isinstance(ner(TEXT), list)
         from biolite.serving.client import TritonRequestError
@@ -81,6 +87,8 @@ def test_ner_and_re_served_from_one_repository_by_a_real_triton(
             served.client.request(["not json"])
         with pytest.raises(TritonRequestError, match="overlap"):
             served(TEXT, head=(13, 18), tail=(15, 20))
+        with pytest.raises(TritonRequestError, match="a pair is two entities"):
+            served.client.request([json.dumps({"text": TEXT, "pair": [{"start": 1}]})])
         assert server.is_ready()
 
 
