@@ -200,36 +200,34 @@ def atomic_file(path: str | Path, mode: str = "w", **kwargs) -> Iterator[IO]:
     """An open temporary file beside ``path`` that replaces ``path`` when the block
     succeeds (removed on failure). It is made by ``mkstemp`` (``O_EXCL``, 0600, a
     random name), so a link planted beside the output is never followed."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, mode, **kwargs) as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        normal_file_mode(Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    with _replacing(Path(path), ".tmp") as (fd, _), os.fdopen(fd, mode, **kwargs) as handle:
+        yield handle
+        handle.flush()
+        os.fsync(handle.fileno())
 
 
 def build_atomic(path: str | Path, build: Callable[[Path], Any]) -> Path:
     """``build(tmp)`` writes a file at a fresh temporary path beside ``path`` (``mkstemp``:
     nothing planted there is followed), which then replaces ``path``; removed on failure."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
-    os.close(fd)
+    with _replacing(Path(path), ".partial") as (fd, tmp):
+        os.close(fd)
+        build(tmp)
+    return Path(path)
+
+
+@contextmanager
+def _replacing(path: Path, suffix: str) -> Iterator[tuple[int, Path]]:
+    """``(descriptor, path)`` of a ``mkstemp`` file beside ``path`` that, when the block
+    succeeds, gets a plain file's mode and replaces ``path``; removed on failure."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
     try:
-        build(Path(tmp))
+        yield fd, Path(tmp)
         normal_file_mode(Path(tmp))
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-    return path
 
 
 def write_atomic(path: str | Path, text: str) -> Path:

@@ -28,26 +28,20 @@ def iter_records(
         events=("end",), tag=tags, resolve_entities=False,
         no_network=True, load_dtd=False, huge_tree=False,
     )  # fmt: skip
+    # a pull parser keeps the records finished before a syntax error, where
+    # ``iterparse`` (lxml 6.2) drops them
     with open_binary(path) as handle:
         try:
-            for _ in _chunks(handle, parser):
+            while chunk := handle.read(1 << 16):
+                parser.feed(chunk)
                 yield from _finished(parser, keep)
+            parser.close()
+            yield from _finished(parser, keep)
         except etree.XMLSyntaxError as exc:
             yield from _finished(parser, keep)
             line = exc.lineno or (exc.position[0] if exc.position else 0)
             problem = f"malformed XML, rest of file unread: {exc.msg}"
             yield Skipped(str(path), f"line {line}", problem)
-
-
-def _chunks(handle: Any, parser: Any, size: int = 1 << 16) -> Iterator[None]:
-    """Feed the file to ``parser`` a chunk at a time (then close it), pausing after
-    each so the caller can take the events; a pull parser keeps the events finished
-    before a syntax error, where ``iterparse`` (lxml 6.2) drops them."""
-    while chunk := handle.read(size):
-        parser.feed(chunk)
-        yield None
-    parser.close()
-    yield None
 
 
 def _finished(parser: Any, keep: Callable[[Any], bool]) -> Iterator[Any]:

@@ -118,7 +118,7 @@ def _strings(node: ast.AST) -> list[str]:
     return [e.value for e in elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
 
 
-def _restatements(path: Path, names: dict[str, str]) -> list[str]:
+def _restatements(path: Path, names: dict[str, str], root: Path = ROOT) -> list[str]:
     """``Literal[...]``, ``choices=[...]`` and comparisons that spell a table's names."""
     found = []
     for node in ast.walk(ast.parse(path.read_text(), str(path))):
@@ -130,7 +130,7 @@ def _restatements(path: Path, names: dict[str, str]) -> list[str]:
         elif isinstance(node, ast.Compare):
             spelt = [s for c in node.comparators for s in _strings(c)]
         found += [
-            f"{path.relative_to(ROOT)}:{node.lineno} spells {names[s]} {s!r}"
+            f"{path.relative_to(root)}:{node.lineno} spells {names[s]} {s!r}"
             for s in spelt
             if s in names
         ]
@@ -163,15 +163,12 @@ def test_no_module_restates_a_table_name_in_a_literal_a_choice_or_a_comparison()
 
 
 def test_the_restatement_check_catches_each_spelling(tmp_path):
-    module = ROOT / "biolite" / "_restatement_probe.py"
+    module = tmp_path / "probe.py"
     module.write_text(
         'from typing import Literal\nx: Literal["ner", "fail"]\n'
         'p.add_argument("--t", choices=["re"])\nok = task == "onnx"\n'
     )
-    try:
-        found = _restatements(module, _table_names())
-    finally:
-        module.unlink()
+    found = _restatements(module, _table_names(), root=tmp_path)
     assert sorted(line.split(" spells ")[1] for line in found) == [
         "runtime 'onnx'",
         "task 'ner'",
