@@ -179,7 +179,7 @@ def test_a_new_side_file_is_private(tmp_path):
 
 
 def test_ner_input_output_ignores_links_planted_beside_it(tmp_path):
-    from biolite.cli.jsonl import Output
+    from biolite.annotate.partial import PartialOutput
 
     victim = _victim(tmp_path)
     src = tmp_path / "in.txt"
@@ -187,8 +187,9 @@ def test_ner_input_output_ignores_links_planted_beside_it(tmp_path):
     shared = tmp_path / "shared"
     shared.mkdir()
     (shared / ".out.jsonl.partial.json").symlink_to(victim)
-    out = Output(src, shared / "out.jsonl", overwrite=False, settings={})
-    out.write([{"id": 1, "text": "BRCA1", "entities": []}])
+    out = PartialOutput(src, shared / "out.jsonl", overwrite=False, settings={})
+    out.handle.write('{"id": 1, "text": "BRCA1", "entities": []}\n')
+    out.save()
     out.finish()
     assert victim.read_text() == "root-owned secret"
     assert (shared / "out.jsonl").read_text().startswith('{"id": 1')

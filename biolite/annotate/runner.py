@@ -63,6 +63,46 @@ def _chunks(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
         yield chunk
 
 
+class Tally:
+    """What a run of ``tag_stream`` did: counts, entity types, skipped items."""
+
+    def __init__(self) -> None:
+        self.counts: Counter = Counter()
+        self.types: Counter = Counter()
+        self.problems: list[Skipped] = []
+
+
+def tag_stream(
+    items: Iterator[Document | Skipped],
+    step: Callable[[list[Document]], None],
+    writer: Any,
+    on_error: str = "fail",
+    chunk: int = 256,
+    progress: Callable[[int, int], None] | None = None,
+    saved: Callable[[], None] | None = None,
+) -> Tally:
+    """Annotate ``items`` in chunks with ``step`` (adds to each document in place) and
+    write them; ``saved`` runs after every chunk is written. A malformed item with
+    ``on_error="fail"`` is a ``DataFormatError`` once the documents before it are out."""
+    tally = Tally()
+    for batch in prefetch(_chunks(items, chunk)):
+        docs, error = _documents(batch, on_error, tally)
+        step(docs)
+        for doc in docs:
+            writer.write(doc)
+            tally.types.update(a.label for a in doc.annotations)
+        found = sum(len(d.annotations) for d in docs)
+        tally.counts["documents"] += len(docs)
+        tally.counts["entities"] += found
+        if saved:
+            saved()
+        if progress:
+            progress(len(batch), found)
+        if error:
+            raise error
+    return tally
+
+
 def run_shard(
     shard: Shard,
     tagger: Tagger,
@@ -80,51 +120,38 @@ def run_shard(
         read_documents(Path(shard.input), shard.format, max_doc_chars), shard.first, shard.stop
     )
     final = folder / shard.output
-    counts: Counter = Counter()
-    types: Counter = Counter()
-    problems: list[str] = []
     with atomic_file(final, "w", encoding="utf-8", newline="\n") as handle:
         writer = open_writer(output_format, handle, **(context or {}))
-        for batch in prefetch(_chunks(items, chunk)):
-            docs = _documents(batch, on_error, counts, problems)
-            tagger.tag(docs)
-            for doc in docs:
-                writer.write(doc)
-                types.update(a.label for a in doc.annotations)
-            found = sum(len(d.annotations) for d in docs)
-            counts["documents"] += len(docs)
-            counts["entities"] += found
-            if progress:
-                progress(len(batch), found)
+        tally = tag_stream(items, tagger.tag, writer, on_error, chunk, progress)
         writer.close()
     return {
         **shard.as_dict(),
-        "documents": counts["documents"],
-        "skipped": counts["skipped"],
-        "deleted": counts["deleted"],
-        "problems": problems[:100],
-        "entities": counts["entities"],
-        "entities_by_type": dict(sorted(types.items())),
+        "documents": tally.counts["documents"],
+        "skipped": tally.counts["skipped"],
+        "deleted": tally.counts["deleted"],
+        "problems": [str(p) for p in tally.problems[:100]],
+        "entities": tally.counts["entities"],
+        "entities_by_type": dict(sorted(tally.types.items())),
         "output_sha256": sha256(final),
         "seconds": round(time.perf_counter() - started, 3),
     }
 
 
-def _documents(batch: list, on_error: str, counts: Counter, problems: list[str]) -> list[Document]:
-    docs = []
+def _documents(batch: list, on_error: str, tally: Tally) -> tuple[list[Document], Exception | None]:
+    """The documents of ``batch``, and the error that ends the run (``fail``) after them."""
+    docs: list[Document] = []
     for item in batch:
         if isinstance(item, Document):
             docs.append(item)
         elif item.deleted:
-            counts["deleted"] += 1
+            tally.counts["deleted"] += 1
         elif on_error == "fail":
-            raise DataFormatError(
-                item.path, _line(item), f"{item.message} (--on-error skip to skip it)"
-            )
+            message = f"{item.message} (--on-error skip to skip it)"
+            return docs, DataFormatError(item.path, _line(item), message)
         else:
-            counts["skipped"] += 1
-            problems.append(str(item))
-    return docs
+            tally.counts["skipped"] += 1
+            tally.problems.append(item)
+    return docs, None
 
 
 def _line(item: Skipped) -> Any:

@@ -61,6 +61,22 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("biolite: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:
+        if not _interrupted(exc):
+            raise
+        print("biolite: interrupted", file=sys.stderr)
+        return 130
+
+
+def _interrupted(exc: BaseException | None) -> bool:
+    """Whether ``exc`` wraps a Ctrl-C (a library that calls back into Python, such as
+    pydantic's serializer, re-raises it as its own error)."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
 
 
 if __name__ == "__main__":

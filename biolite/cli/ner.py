@@ -7,8 +7,13 @@ import json
 import sys
 from pathlib import Path
 
-from biolite.cli.jsonl import add_io_options
-from biolite.cli.options import FORMATTER, add_model_options, build_pipeline, pipeline_kwargs
+from biolite.cli.options import (
+    FORMATTER,
+    add_io_options,
+    add_model_options,
+    build_pipeline,
+    pipeline_kwargs,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -53,21 +58,20 @@ def run(args: argparse.Namespace) -> int:
             row = {"id": "1", "text": args.text, "entities": found}
             write_html([row], args.html)
         return 0
-    from biolite.cli.jsonl import process_documents, summary
+    from biolite.annotate.single import annotate_file
+    from biolite.annotate.tagger import Tagger, model_label
 
-    count, problems = process_documents(
+    result = annotate_file(
         args.input,
         args.output,
-        args.chunk,
-        lambda docs: [
-            {"entities": [entity_json(e) for e in ents]} for ents in ner([d["text"] for d in docs])
-        ],
+        Tagger([(model_label(ner.model or "ner"), ner)]).tag,
+        {"task": "ner", **pipeline_kwargs(args)},
         overwrite=args.overwrite,
         on_error=args.on_error,
+        chunk=args.chunk,
         max_chars=args.max_doc_chars,
-        settings={"task": "ner", **pipeline_kwargs(args)},
     )
-    print(summary("tagged", count, problems, args.input), file=sys.stderr)
+    print(result.line("tagged", args.input), file=sys.stderr)
     if args.html is not None:
         from biolite.io import read_documents
 

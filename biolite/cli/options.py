@@ -143,3 +143,19 @@ def build_pipeline(args: argparse.Namespace, task: str = "ner", **extra: Any):
     from biolite.pipelines import pipeline
 
     return pipeline(task, **pipeline_kwargs(args, task), **extra)
+
+
+def add_io_options(p: argparse.ArgumentParser) -> None:
+    """``--output``, ``--overwrite``, ``--on-error`` and ``--max-doc-chars`` of the
+    commands that annotate one file (``biolite.annotate.single``)."""
+    from biolite.annotate.config import AnnotateConfig
+
+    p.add_argument(
+        "--output",
+        type=Path,
+        help="JSONL output, written as .NAME.partial and renamed when complete; an "
+        "interrupted run resumes when rerun (unset: standard output)",
+    )
+    p.add_argument("--overwrite", action="store_true", help="replace an existing --output")
+    for name in ("on_error", "max_doc_chars"):  # the same choices and limits as annotate's
+        add_field(p, AnnotateConfig, name)

@@ -6,8 +6,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from biolite.cli.jsonl import add_io_options
-from biolite.cli.options import FORMATTER, add_model_options, build_pipeline, pipeline_kwargs
+from biolite.cli.options import (
+    FORMATTER,
+    add_io_options,
+    add_model_options,
+    build_pipeline,
+    pipeline_kwargs,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -33,35 +38,42 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def _annotate(pipe, doc: dict, include_negative: bool) -> dict:
-    from biolite.types import Entity
+def relation_step(pipe, include_negative: bool):
+    """Adds ``relations`` to each document: for its ``head``/``tail`` spans, or between
+    its given entities (an empty list included), or between those ``--ner`` finds."""
 
-    if "head" in doc or "tail" in doc:
-        relation = pipe(
-            doc["text"],
-            head=tuple(doc.get("head") or ()) or None,
-            tail=tuple(doc.get("tail") or ()) or None,
-        )
-        return {"relations": [relation.model_dump()]}
-    entities = [Entity(**e) for e in doc["entities"]] if "entities" in doc else None
-    relations = pipe(doc["text"], entities=entities, include_negative=include_negative)
-    return {"relations": [r.model_dump() for r in relations]}
+    def step(docs) -> None:
+        for doc in docs:
+            doc.infons["relations"] = _relations(pipe, doc, include_negative)
+
+    return step
+
+
+def _relations(pipe, doc, include_negative: bool) -> list[dict]:
+    head, tail = doc.infons.get("head"), doc.infons.get("tail")
+    if head is not None or tail is not None:
+        spans = {"head": tuple(head or ()) or None, "tail": tuple(tail or ()) or None}
+        return [pipe(doc.text, **spans).model_dump()]
+    given = doc.infons.get("jsonl.entities")
+    entities = doc.annotations if given else None
+    relations = pipe(doc.text, entities=entities, include_negative=include_negative)
+    return [r.model_dump() for r in relations]
 
 
 def run(args: argparse.Namespace) -> int:
-    from biolite.cli.jsonl import process_documents, summary
+    from biolite.annotate.single import annotate_file
 
     pipe = build_pipeline(args, "re", ner=args.ner)
     settings = {"task": "re", "ner": args.ner, "negative": args.include_negative}
-    count, problems = process_documents(
+    result = annotate_file(
         args.input,
         args.output,
-        args.chunk,
-        lambda docs: [_annotate(pipe, d, args.include_negative) for d in docs],
+        relation_step(pipe, args.include_negative),
+        {**settings, **pipeline_kwargs(args, "re")},
         overwrite=args.overwrite,
         on_error=args.on_error,
+        chunk=args.chunk,
         max_chars=args.max_doc_chars,
-        settings={**settings, **pipeline_kwargs(args, "re")},
     )
-    print(summary("processed", count, problems, args.input), file=sys.stderr)
+    print(result.line("processed", args.input), file=sys.stderr)
     return 0

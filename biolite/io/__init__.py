@@ -133,7 +133,7 @@ def read_documents(
     ``max_chars`` characters or with text that is not UTF-8 (lone surrogates) comes
     as ``Skipped``, named by its id."""
     chosen = _format(path, fmt)
-    if not path.is_file():
+    if str(path) != "-" and not path.is_file():
         raise DataError(f"{path}: no such input file")
     return _screened(load(chosen.reader)(path), path, max_chars)
 
@@ -141,7 +141,11 @@ def read_documents(
 def _screened(items: Iterator[Any], path: Path, max_chars: int) -> Iterator[Any]:
     for item in items:
         problem = text_problem(item.text, max_chars) if isinstance(item, Document) else ""
-        yield Skipped(str(path), f"document {item.id}", problem) if problem else item
+        yield Skipped(str(path), _where(item), problem) if problem else item
+
+
+def _where(doc: Document) -> str:
+    return f"line {doc.line}" if doc.line else f"document {doc.id}"
 
 
 def count_documents(path: Path, fmt: Format | str | None = None) -> int:

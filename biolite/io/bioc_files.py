@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape as _escape
 
 from biolite._optional import require
 from biolite.files import count_patterns, open_binary
-from biolite.io.document import Document, Passage, Skipped
+from biolite.io.document import Document, Passage, Skipped, shared_infons
 from biolite.io.xml import iter_records
 from biolite.types import Entity
 
@@ -26,7 +26,7 @@ def _from_document(doc: Document):
     bioc = require("bioc", "BioC files")
     item = bioc.BioCDocument()
     item.id = doc.id
-    item.infons.update({k: str(v) for k, v in doc.infons.items() if not k.startswith("pubtator.")})
+    item.infons.update({k: str(v) for k, v in shared_infons(doc).items()})
     for passage in doc.passages:
         out = bioc.BioCPassage()
         out.offset, out.text = passage.offset, passage.text

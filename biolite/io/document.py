@@ -33,6 +33,15 @@ def surrogate_problem(text: str) -> str:
     return f"lone surrogate U+{ord(found.group()):04X} at character {found.start()} (not UTF-8)"
 
 
+#: infon prefixes that only their own format reads back (not written by the others)
+FORMAT_INFONS = ("pubtator.", "jsonl.")
+
+
+def shared_infons(doc: Document) -> dict[str, Any]:
+    """``doc.infons`` without the keys one input format keeps for itself."""
+    return {k: v for k, v in doc.infons.items() if not k.startswith(FORMAT_INFONS)}
+
+
 @dataclass
 class Passage:
     """A titled piece of a document (``kind``: title, abstract, text) at ``offset``."""
@@ -55,6 +64,7 @@ class Document:
     annotations: list[Entity] = field(default_factory=list)  # at document offsets
     infons: dict[str, Any] = field(default_factory=dict)
     relations: list[list[str]] = field(default_factory=list)  # PubTator relation lines
+    line: int | None = None  # where it starts in a line-based input file, when known
 
     @classmethod
     def from_title_abstract(cls, doc_id: str, title: str, abstract: str | None) -> Document:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from biolite.files import count_patterns, read_lines
-from biolite.io.document import Document, Passage, Skipped, surrogate_problem
+from biolite.io.document import Document, Passage, Skipped, shared_infons, surrogate_problem
 from biolite.types import Entity
 
 _TEXT_FIELDS = ("id", "text", "title", "abstract", "entities")
@@ -33,7 +33,7 @@ def read_text(path: Path) -> Iterator[Document | Skipped]:
         if isinstance(line, Skipped):
             yield line
         elif line.strip():
-            yield Document(str(lineno), [Passage("text", 0, line)])
+            yield Document(str(lineno), [Passage("text", 0, line)], line=lineno)
 
 
 def read(path: Path) -> Iterator[Document | Skipped]:
@@ -69,6 +69,11 @@ def row_document(obj: dict[str, Any], lineno: int = 0, path: str = "") -> Docume
         message = "expected a string 'text' field, or 'title' (and 'abstract')"
         return Skipped(path, f"line {lineno}", message)
     doc.infons = {k: v for k, v in obj.items() if k not in _TEXT_FIELDS}
+    if "id" in obj and not isinstance(obj["id"], str):
+        doc.infons["jsonl.id"] = obj["id"]  # written back as given (a number stays one)
+    if isinstance(obj.get("entities"), list):
+        doc.infons["jsonl.entities"] = True  # given, even when empty
+    doc.line = lineno or None
     doc.annotations = [_entity(e) for e in obj.get("entities") or [] if isinstance(e, dict)]
     return doc
 
@@ -99,14 +104,14 @@ class Writer:
 
 def as_json(doc: Document) -> dict[str, Any]:
     """The JSONL object of a document."""
-    obj: dict[str, Any] = {"id": doc.id}
+    obj: dict[str, Any] = {"id": doc.infons.get("jsonl.id", doc.id)}
     kinds = [p.kind for p in doc.passages]
     if kinds[:1] == ["title"] and len(kinds) <= 2:
         obj["title"] = doc.passages[0].text
         obj["abstract"] = doc.passages[1].text if len(kinds) == 2 else ""
     else:
         obj["text"] = doc.text
-    obj.update({k: v for k, v in doc.infons.items() if not k.startswith("pubtator.")})
+    obj.update(shared_infons(doc))
     obj["entities"] = [entity_json(a) for a in doc.annotations]
     return obj
 

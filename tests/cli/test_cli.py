@@ -5,6 +5,7 @@ import sys
 import pytest
 
 from biolite.cli.main import build_parser, main
+from tests.re_examples import TEXT
 
 ABSTRACT = "Ataxia telangiectasia and colorectal cancer were seen in BRCA1 carriers."
 
@@ -53,7 +54,9 @@ def test_ner_on_text_prints_entities_as_json(trained_ner_dir, capsys):
     assert entities and all(ABSTRACT[e["start"] : e["end"]] == e["text"] for e in entities)
 
 
-def test_ner_on_a_text_file_writes_one_jsonl_line_per_document(trained_ner_dir, tmp_path):
+def test_ner_on_a_text_file_writes_one_jsonl_line_per_nonblank_line_named_by_its_number(
+    trained_ner_dir, tmp_path
+):
     src, dst = tmp_path / "docs.txt", tmp_path / "out" / "ner.jsonl"
     src.write_text(f"{ABSTRACT}\n\nsecond document about cancer\n")
     assert (
@@ -73,8 +76,13 @@ def test_ner_on_a_text_file_writes_one_jsonl_line_per_document(trained_ner_dir, 
         == 0
     )
     rows = [json.loads(line) for line in dst.read_text().splitlines()]
-    assert [r["text"] for r in rows] == [ABSTRACT, "", "second document about cancer"]
-    assert rows[1]["entities"] == [] and rows[0]["entities"]
+    assert [(r["id"], r["text"]) for r in rows] == [
+        ("1", ABSTRACT),
+        ("3", "second document about cancer"),
+    ]
+    assert rows[0]["entities"] and {e["model"] for e in rows[0]["entities"]} == {
+        trained_ner_dir.name
+    }
 
 
 def test_ner_on_jsonl_keeps_the_input_fields(trained_ner_dir, tmp_path):
@@ -227,3 +235,18 @@ def test_ner_writes_an_html_view_with_one_highlight_per_entity(trained_ner_dir, 
     ]
     assert "<b>not markup</b>" in tree.text_content()
     assert main([*args, "--output", str(tmp_path / "o2.jsonl"), "--html", str(view)]) == 2
+
+
+def test_re_keeps_an_empty_entity_list_as_given_and_asks_for_ner_when_there_is_none(
+    trained_re_dir, tmp_path, capsys
+):
+    src, dst = tmp_path / "docs.jsonl", tmp_path / "relations.jsonl"
+    src.write_text(json.dumps({"id": 7, "text": TEXT, "entities": [], "pmid": "x"}) + "\n")
+    args = ["re", "--model", str(trained_re_dir), "--input", str(src), "--output", str(dst)]
+    assert main(args) == 0
+    row = json.loads(dst.read_text())
+    assert row["id"] == 7 and row["pmid"] == "x" and row["relations"] == []
+    src.write_text(json.dumps({"text": TEXT}) + "\n")
+    assert main([*args, "--overwrite"]) == 2
+    assert "ner=" in capsys.readouterr().err
+    assert json.loads(dst.read_text())["id"] == 7  # the finished output is kept

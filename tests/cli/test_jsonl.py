@@ -60,7 +60,7 @@ def test_an_interrupted_run_resumes_and_writes_every_document_exactly_once(
     assert 40 <= kept < 1500  # finished documents were kept, not thrown away
     subprocess.run(command, check=True, capture_output=True)
     resumed = _lines(out)
-    assert [d["id"] for d in resumed] == list(range(1, 1501))  # each exactly once, in order
+    assert [d["id"] for d in resumed] == [str(n) for n in range(1, 1501)]  # once each, in order
     reference = tmp_path / "reference.jsonl"
     subprocess.run(
         _ner(tiny_ner_dir, "--input", docs_txt, "--output", reference, "--chunk", "4"),
@@ -117,7 +117,7 @@ def test_unknown_input_types_are_refused_instead_of_tagged_line_by_line(
     assert "unsupported input type" in capsys.readouterr().err
 
 
-def test_gzip_and_standard_input_are_read_and_txt_lines_get_their_line_number_and_counted(
+def test_gzip_and_standard_input_are_read_and_nonblank_txt_lines_are_documents_named_by_number(
     tiny_ner_dir, tmp_path
 ):
     gz = tmp_path / "docs.jsonl.gz"
@@ -136,8 +136,8 @@ def test_gzip_and_standard_input_are_read_and_txt_lines_get_their_line_number_an
         text=True,
         check=True,
     )
-    assert [json.loads(x)["id"] for x in result.stdout.splitlines()] == [1, 2, 3]
-    assert "tagged 3 documents" in result.stderr  # counted without --output too
+    assert [json.loads(x)["id"] for x in result.stdout.splitlines()] == ["1", "3"]
+    assert "tagged 2 documents" in result.stderr  # counted without --output too
 
 
 def test_bad_lines_fail_with_their_line_number_or_are_skipped_and_reported(
@@ -189,3 +189,16 @@ def test_a_document_over_max_doc_chars_is_a_bad_line_named_by_its_number(
     assert f"{path}:2: document of 200 characters" in capsys.readouterr().err
     assert main([*args, "--max-doc-chars", "100", "--on-error", "skip", "--overwrite"]) == 0
     assert [r["text"] for r in _lines(out)] == ["short one", "short two"]
+
+
+def test_a_ctrl_c_that_a_library_wrapped_in_its_own_error_still_exits_130():
+    from biolite.cli.main import _interrupted
+
+    try:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as inner:
+            raise ValueError("Error calling function: KeyboardInterrupt") from inner
+    except ValueError as wrapped:
+        assert _interrupted(wrapped)
+    assert not _interrupted(ValueError("plain"))
