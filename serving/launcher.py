@@ -32,17 +32,15 @@ import time
 import urllib.request
 from pathlib import Path
 
-from biolite.errors import ConfigError, TritonServerError
+from biolite.errors import TritonServerError
 from biolite.serving import shm
 from biolite.serving.binary import Binary, find_tritonserver, server_environment
-from biolite.serving.command import ADMIN_PROTOCOLS, server_command
+from biolite.serving.command import ADMIN_PROTOCOLS, ServerOptions, server_command
 from biolite.serving.ports import free_port, listens_on, require_free
 from biolite.serving.sandbox import NO_PRIVATE_SHM
 from biolite.serving.watchdog import StubWatchdog, backend_stubs
 
 __all__ = ["ADMIN_PROTOCOLS", "TritonServer", "backend_stubs", "find_tritonserver", "free_port"]
-
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 class TritonServer:
@@ -58,27 +56,18 @@ class TritonServer:
     def __init__(
         self,
         repo: str | Path,
-        host: str = "127.0.0.1",
-        http_port: int = 8000,
-        grpc_port: int = 8001,
-        metrics_port: int = 8002,
-        startup_timeout: float = 120,
-        log_file: str | Path | None = None,
         extra_args: tuple[str, ...] = (),
         watch: bool = True,
-        http: bool = False,
-        insecure: bool = False,
+        **options: object,
     ):
-        if host not in LOOPBACK and not insecure:
-            raise ConfigError(
-                f"--host {host} would let every machine that reaches it send requests "
-                "(no authentication, no TLS on inference); put it behind a gateway on "
-                "127.0.0.1, or pass --insecure to expose it anyway"
-            )
-        self.repo, self.host, self.http = Path(repo).resolve(), host, http
-        self.http_port, self.grpc_port, self.metrics_port = http_port, grpc_port, metrics_port
-        self.startup_timeout, self.extra_args = startup_timeout, extra_args
-        self.log_file = Path(log_file) if log_file else None
+        """``options``: ``ServerOptions``' fields (host, ports, http, insecure, log_file,
+        startup_timeout)."""
+        chosen = ServerOptions(**options)
+        chosen.check_exposure()
+        self.repo, self.host, self.http = Path(repo).resolve(), chosen.host, chosen.http
+        self.http_port, self.grpc_port = chosen.http_port, chosen.grpc_port
+        self.metrics_port, self.startup_timeout = chosen.metrics_port, chosen.startup_timeout
+        self.extra_args, self.log_file = extra_args, chosen.log_file
         self.process: subprocess.Popen | None = None
         self.stop_requested: float | None = None  # monotonic time of request_stop()
         self.private_shm = True  # False where the sandbox could not make one

@@ -21,10 +21,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         "ner",
         help="find entities in text or in a file of documents",
         description="Named-entity recognition. Give TEXT to print its entities as JSON, or "
-        "--input FILE (.txt: one document per non-blank line, its line number as id; .jsonl: objects "
-        "with a 'text' field or title/abstract; .gz of either; - for standard input) and "
-        "--output FILE.jsonl "
-        "(one line per document, input fields kept, 'entities' added).",
+        "--input FILE (.txt: one document per non-blank line, its line number as id; "
+        ".jsonl: objects with a 'text' field, or 'title' and 'abstract'; .gz of either; - "
+        "for standard input) and --output FILE.jsonl (one line per document, input fields "
+        "kept, 'entities' added; the same schema as `biolite annotate --format jsonl`).",
         formatter_class=FORMATTER,
     )
     p.add_argument("text", nargs="?", help="text to tag (omit when using --input)")

@@ -75,31 +75,11 @@ def _start_parser(cmds: argparse._SubParsersAction) -> None:
         "binary), wait until it is ready and keep it running until Ctrl-C / SIGTERM.",
         formatter_class=FORMATTER,
     )
+    from biolite.serving.command import ServerOptions
+
     s.add_argument("--repo", required=True, type=Path, help="model repository folder")
-    s.add_argument(
-        "--host",
-        default="127.0.0.1",
-        help="address to bind; any other than 127.0.0.1/localhost/::1 needs --insecure",
-    )
-    s.add_argument(
-        "--insecure",
-        action="store_true",
-        help="allow a --host other than loopback: every machine that reaches it can send "
-        "inference requests (no authentication or TLS); admin APIs stay locked",
-    )
-    s.add_argument(
-        "--http",
-        action="store_true",
-        help="also serve HTTP/REST (off by default: the client speaks gRPC); it exposes "
-        "inference, health and metadata as JSON, a second parser open to every local user",
-    )
-    s.add_argument("--http-port", type=int, default=8000, help="HTTP/REST port (with --http)")
-    s.add_argument("--grpc-port", type=int, default=8001, help="gRPC port")
-    s.add_argument("--metrics-port", type=int, default=8002, help="Prometheus metrics port")
-    s.add_argument("--log-file", type=Path, default=None, help="server log (default: a temp file)")
-    s.add_argument(
-        "--startup-timeout", type=float, default=120, help="seconds to wait for readiness"
-    )
+    for field in ServerOptions.model_fields:
+        add_field(s, ServerOptions, field)
     s.set_defaults(func=run_start)
 
 
@@ -146,19 +126,11 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def run_start(args: argparse.Namespace) -> int:
+    from biolite.serving.command import ServerOptions
     from biolite.serving.launcher import TritonServer
 
-    server = TritonServer(
-        args.repo,
-        host=args.host,
-        http_port=args.http_port,
-        grpc_port=args.grpc_port,
-        metrics_port=args.metrics_port,
-        startup_timeout=args.startup_timeout,
-        log_file=args.log_file,
-        http=args.http,
-        insecure=args.insecure,
-    )
+    options = {f: getattr(args, f) for f in ServerOptions.model_fields}
+    server = TritonServer(args.repo, **options)
     server.start()  # a signal before "ready" ends the launcher; the server follows it
 
     def forward(signum, _frame):  # never block here: the main thread is in wait()
