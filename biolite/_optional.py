@@ -17,6 +17,7 @@ _PACKAGES: dict[str, tuple[str, str | None]] = {
     "onnxruntime": ("onnxruntime", None),
     "lxml.etree": ("lxml", None),
     "bioc": ("bioc", None),
+    "syntok.segmenter": ("syntok", None),
     "ray": ("ray[data]", "ray"),
 }
 

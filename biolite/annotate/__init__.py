@@ -23,6 +23,7 @@ from pydantic import BaseModel
 from biolite.annotate.config import ENGINES, AnnotateConfig
 from biolite.annotate.manifest import Manifest, file_identity, model_checksum
 from biolite.annotate.shards import plan
+from biolite.runtimes.work import Work
 from biolite.table import load
 
 __all__ = ["ENGINES", "AnnotateConfig", "AnnotateSummary", "annotate"]
@@ -42,6 +43,7 @@ class AnnotateSummary(BaseModel):
     seconds: float
     documents_per_second: float
     problems: list[str]
+    work: dict[str, int] = {}
 
     def __str__(self) -> str:
         types = ", ".join(f"{k} {v:,}" for k, v in self.entities_by_type.items()) or "none"
@@ -51,10 +53,21 @@ class AnnotateSummary(BaseModel):
             f"({self.documents_per_second:.1f} documents/s), {self.shards} shards{resumed}",
             f"entities {self.entities:,}: {types}",
             f"skipped {self.skipped:,} malformed, {self.deleted:,} deleted citations",
+            _work_line(Work(**self.work)) if self.work else "",
             f"output: {self.output} (manifest biolite-annotate.json)",
         ]
         lines += [f"  skipped: {p}" for p in self.problems[:10]]
-        return "\n".join(lines)
+        return "\n".join(line for line in lines if line)
+
+
+def _work_line(work: Work) -> str:
+    r = work.ratios()
+    return (
+        f"model work: {work.encoded_tokens:,} tokens encoded for {work.content_tokens:,} "
+        f"({r['encoded_per_content_token']:.3f} per token), "
+        f"{r['windows_per_document']:.2f} windows per document, "
+        f"padding {100 * r['padding_share']:.1f}%"
+    )
 
 
 def annotate(
@@ -94,6 +107,7 @@ def run(config: AnnotateConfig) -> AnnotateSummary:
     bar = _Progress(sum(s.planned for s in todo), config.progress)
     totals: Counter = Counter()
     types: Counter = Counter()
+    work = Work()
     problems: list[str] = []
     context = {"source": "biolite", "date": manifest.data["created"], "key": ""}
     try:
@@ -104,6 +118,7 @@ def run(config: AnnotateConfig) -> AnnotateSummary:
             manifest.record(result["key"], result)
             totals.update({k: result[k] for k in ("documents", "skipped", "deleted", "entities")})
             types.update(result["entities_by_type"])
+            work += Work(**result.get("work", {}))
             problems += result["problems"]
     finally:
         bar.close()
@@ -120,6 +135,7 @@ def run(config: AnnotateConfig) -> AnnotateSummary:
         seconds=round(seconds, 3),
         documents_per_second=round(totals["documents"] / seconds, 2) if seconds else 0.0,
         problems=problems,
+        work=work.as_dict(),
     )
 
 

@@ -120,6 +120,7 @@ def run_shard(
         read_documents(Path(shard.input), shard.format, max_doc_chars), shard.first, shard.stop
     )
     final = folder / shard.output
+    before = tagger.work
     with atomic_file(final, "w", encoding="utf-8", newline="\n") as handle:
         writer = open_writer(output_format, handle, **(context or {}))
         tally = tag_stream(items, tagger.tag, writer, on_error, chunk, progress)
@@ -133,6 +134,7 @@ def run_shard(
         "entities": tally.counts["entities"],
         "entities_by_type": dict(sorted(tally.types.items())),
         "output_sha256": sha256(final),
+        "work": (tagger.work - before).as_dict(),
         "seconds": round(time.perf_counter() - started, 3),
     }
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from biolite.io import Document
+from biolite.runtimes.work import Work
 
 
 def model_label(model: str) -> str:
@@ -55,6 +56,11 @@ class Tagger:
                 ]
         for doc in docs:
             doc.annotations.sort(key=lambda a: (a.start, a.end, a.label, a.model or ""))
+
+    @property
+    def work(self) -> Work:
+        """What the models encoded so far (``runtimes.work.Work``), all models together."""
+        return sum((getattr(ner, "work", Work()) for _, ner in self.pipelines), Work())
 
     @property
     def types(self) -> list[str]:

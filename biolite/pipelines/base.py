@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from biolite.runtimes.batching import Batching, run_task
+from biolite.runtimes.work import Work
 from biolite.tasks import get_task, load
 
 
@@ -39,6 +40,7 @@ class Pipeline:
     ):
         self.task, self.runtime, self.model = task, runtime, model
         self.batching = as_batching(batching)
+        self.work = Work()  # what this pipeline has asked of its model so far
 
     @classmethod
     def from_files(
@@ -76,5 +78,6 @@ class Pipeline:
     def predict(self, items: Sequence[Any], progress: bool = False) -> list[Any]:
         """One result per item (items already validated)."""
         encoded = self.task.preprocess(items)
-        logits = run_task(self.task, self.runtime, encoded, self.batching, progress)
+        self.work.count_encoded(encoded, len(items))
+        logits = run_task(self.task, self.runtime, encoded, self.batching, progress, self.work)
         return self.task.postprocess(encoded, logits)

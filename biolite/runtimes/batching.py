@@ -127,8 +127,10 @@ def run_batches(
     pad_id: int,
     with_token_types: bool = True,
     progress: bool = False,
+    work: Any = None,
 ) -> list[np.ndarray]:
-    """Logits for every sequence, in the callers' order (per-token logits cut to length)."""
+    """Logits for every sequence, in the callers' order (per-token logits cut to length);
+    each batch is counted in ``work`` (a ``runtimes.work.Work``) when given."""
     from tqdm.auto import tqdm
 
     out: list[np.ndarray] = [np.empty(0)] * len(sequences)
@@ -136,15 +138,22 @@ def run_batches(
     for indices in tqdm(plan, disable=not progress, desc="batches", unit="batch"):
         batch = pad_batch(sequences, indices, batching, pad_id, with_token_types)
         logits = runtime.infer(batch.inputs)["logits"]
+        if work is not None:
+            work.count_batch(batch.lengths, batch.inputs["input_ids"].shape[1])
         for row, (i, n) in enumerate(zip(batch.indices, batch.lengths)):
             out[i] = logits[row, :n] if logits.ndim == 3 else logits[row]
     return out
 
 
 def run_task(
-    task: Any, runtime: Infers, encoded: Any, batching: Batching, progress: bool = False
+    task: Any,
+    runtime: Infers,
+    encoded: Any,
+    batching: Batching,
+    progress: bool = False,
+    work: Any = None,
 ) -> list[np.ndarray]:
     """``run_batches`` over a task's encoded sequences with its padding conventions."""
     return run_batches(
-        runtime, encoded.sequences, batching, task.pad_id, task.with_token_types, progress
+        runtime, encoded.sequences, batching, task.pad_id, task.with_token_types, progress, work
     )

@@ -12,6 +12,7 @@ this code, so every runtime gives the same answer for the same logits.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -32,7 +33,8 @@ from biolite.tasks.bio import (
 )
 from biolite.tasks.heads import Head, heads_of, implicit_head, merged_labels
 from biolite.tasks.options import NerOptions
-from biolite.tasks.windows import Window, plan_windows, stitch
+from biolite.tasks.sentences import sentence_starts
+from biolite.tasks.windows import Window, plan_sentence_windows, plan_windows, stitch
 from biolite.types import Entity
 
 __all__ = ["IGNORE", "NerTask", "bio_labels", "decode_bio", "repair_bio"]
@@ -156,10 +158,20 @@ class NerTask:
         )
         return DocEncoding(enc["input_ids"], [], enc.word_ids(), n_words=len(words))
 
+    def _plan(self, d: int, doc: DocEncoding) -> list[Window]:
+        """``doc``'s windows: whole sentences packed (raw text over one window), else
+        fixed windows with ``stride`` overlap."""
+        n = len(doc.ids)
+        if self.options.windows == "sentences" and doc.text and n > self.window_size:
+            token_starts = [start for start, _ in doc.offsets]
+            cuts = [bisect_left(token_starts, c) for c in sentence_starts(doc.text)]
+            return plan_sentence_windows(d, n, self.window_size, self.stride, cuts)
+        return plan_windows(d, n, self.window_size, self.stride)
+
     def _windowed(self, docs: list[DocEncoding]) -> NerEncoded:
         encoded = NerEncoded(docs)
         for d, doc in enumerate(docs):
-            for window in plan_windows(d, len(doc.ids), self.window_size, self.stride):
+            for window in self._plan(d, doc):
                 if window.end > window.start:
                     encoded.windows.append(window)
                     content = doc.ids[window.start : window.end]

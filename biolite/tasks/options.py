@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 Aggregation = Literal["first", "average", "max"]
+WindowPlan = Literal["sentences", "tokens"]
 
 
 class NerOptions(BaseModel):
@@ -24,7 +25,18 @@ class NerOptions(BaseModel):
         description="tokens per window, special tokens included (default: the length the "
         "model was fine-tuned with, config.json's biolite_max_length, else 512)",
     )
-    stride: int = Field(128, ge=0, description="overlap between consecutive windows, in tokens")
+    windows: WindowPlan = Field(
+        "sentences",
+        description="how a long document is cut: 'sentences' packs whole sentences into "
+        "each window (no token encoded twice; only a sentence longer than a window "
+        "overlaps), 'tokens' cuts every max_length tokens with --stride overlap",
+    )
+    stride: int = Field(
+        128,
+        ge=0,
+        description="overlap between consecutive windows, in tokens (with --windows "
+        "tokens, or inside a sentence longer than a window)",
+    )
     aggregation: Aggregation = Field(
         "first", description="how a word's sub-token scores become its label"
     )
