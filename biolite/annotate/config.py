@@ -13,6 +13,7 @@ from biolite.errors import ConfigError
 from biolite.io import INPUT_FORMATS, OUTPUT_FORMATS
 from biolite.io.document import MAX_DOC_CHARS
 from biolite.table import Table, one_of
+from biolite.tasks.options import NerOptions
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,11 @@ class AnnotateConfig(BaseModel):
         None, ge=1, description="intra-op threads per model (default: CPUs per worker)"
     )
     progress: bool = Field(True, description="show a progress bar")
+    ner: NerOptions = Field(
+        default_factory=NerOptions,
+        description="how every model windows documents and decodes words (windows, "
+        "max_length, stride, aggregation)",
+    )
 
     @field_validator("format")
     @classmethod
@@ -134,7 +140,12 @@ class AnnotateConfig(BaseModel):
     def pipeline_options(self) -> dict:
         """Keyword arguments of ``biolite.pipeline`` for every model."""
         threads = self.threads or max(1, int(self.worker_cpus()))
-        options = {"runtime": self.runtime, "device": self.device, "threads": threads}
+        options = {
+            "runtime": self.runtime,
+            "device": self.device,
+            "threads": threads,
+            **self.ner.model_dump(),
+        }
         if self.batch_size:
             options["batch_size"] = self.batch_size
         return options
@@ -146,4 +157,5 @@ class AnnotateConfig(BaseModel):
             "input_format": self.input_format,
             "keep_annotations": self.keep_annotations,
             "shard_size": self.shard_size,
+            "ner": self.ner.model_dump(),
         }

@@ -8,6 +8,7 @@ import sys
 
 from biolite.annotate.config import AnnotateConfig
 from biolite.cli.options import FORMATTER, add_field
+from biolite.tasks.options import NerOptions
 
 _FLAGS = ("keep_annotations", "overwrite")
 _FIELDS = (
@@ -68,6 +69,8 @@ def register(sub: argparse._SubParsersAction) -> None:
             action="store_true",
             help=AnnotateConfig.model_fields[name].description,
         )
+    for name in NerOptions.model_fields:  # the same windows and decoding as `biolite ner`
+        add_field(p, NerOptions, name)
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.set_defaults(func=run)
@@ -87,6 +90,7 @@ def run(args: argparse.Namespace) -> int:
         inputs=args.inputs,
         output=args.output,
         progress=not args.no_progress,
+        ner=NerOptions(**{name: getattr(args, name) for name in NerOptions.model_fields}),
         **options,
     )
     previous = signal.signal(signal.SIGTERM, _stop)

@@ -76,6 +76,25 @@ def test_the_manifest_records_inputs_models_and_output_checksums(first_run, ner_
     assert sum(s["documents"] for s in manifest["shards"].values()) == summary.documents
 
 
+def test_the_summary_and_manifest_report_the_model_work_of_each_shard(first_run):
+    out, summary = first_run
+    shards = _manifest(out)["shards"].values()
+    per_shard = [s["work"] for s in shards]
+    assert sum(w["documents"] for w in per_shard) == summary.work["documents"] > 0
+    for work in per_shard:
+        assert work["content_tokens"] <= work["encoded_tokens"] <= work["padded_tokens"]
+    assert "windows per document" in str(summary) and "per token" in str(summary)
+
+
+def test_windows_are_a_run_setting_and_token_windows_encode_more(ner_export, corpus, tmp_path):
+    fixed = _run(ner_export, _inputs(corpus), tmp_path / "fixed", ner={"windows": "tokens"})
+    packed = _run(ner_export, _inputs(corpus), tmp_path / "packed")
+    assert fixed.work["content_tokens"] == packed.work["content_tokens"]
+    assert fixed.work["encoded_tokens"] > packed.work["encoded_tokens"]
+    with pytest.raises(ConfigError, match="settings"):
+        _run(ner_export, _inputs(corpus), tmp_path / "fixed")
+
+
 @pytest.mark.parametrize("fmt", ["bioc-xml", "bioc-json", "jsonl"])
 def test_every_output_format_holds_the_same_documents_and_mentions(
     first_run, ner_export, corpus, tmp_path, fmt
