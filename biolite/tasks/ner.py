@@ -136,19 +136,23 @@ class NerTask:
     # ---- preprocessing -------------------------------------------------
     def preprocess(self, texts: Sequence[str]) -> NerEncoded:
         """Encode raw documents (character offsets kept) into model windows."""
+        return self.windowed(self.tokenize(texts))
+
+    def tokenize(self, texts: Sequence[str]) -> list[DocEncoding]:
+        """Whole documents in one call of the Rust tokenizer (no special tokens; windows
+        come later, so no length warning is due)."""
         enc = self.tokenizer(
             list(texts), add_special_tokens=False, return_offsets_mapping=True, verbose=False
         )
-        docs = [
+        return [
             DocEncoding(enc["input_ids"][i], enc["offset_mapping"][i], enc.word_ids(i), text)
             for i, text in enumerate(texts)
         ]
-        return self._windowed(docs)
 
     def preprocess_words(self, sentences: Sequence[Sequence[str]]) -> NerEncoded:
         """Encode pre-tokenised sentences (one tag per word comes back)."""
         docs = [self._encode_words(words) for words in sentences]
-        return self._windowed(docs)
+        return self.windowed(docs)
 
     def _encode_words(self, words: Sequence[str]) -> DocEncoding:
         if not words:
@@ -168,7 +172,8 @@ class NerTask:
             return plan_sentence_windows(d, n, self.window_size, self.stride, cuts)
         return plan_windows(d, n, self.window_size, self.stride)
 
-    def _windowed(self, docs: list[DocEncoding]) -> NerEncoded:
+    def windowed(self, docs: list[DocEncoding]) -> NerEncoded:
+        """The model sequences of tokenized documents (``plan`` per document)."""
         encoded = NerEncoded(docs)
         for d, doc in enumerate(docs):
             for window in self._plan(d, doc):
