@@ -50,11 +50,10 @@ def profile(model: str, xml: Path, windows: str, chunk: int = 256) -> dict[str, 
         return result
 
     docs = timed("parse", lambda: [d for d in read_documents(xml) if isinstance(d, Document)])
-    passages = [(d, p) for d in docs for p in d.passages if p.text.strip()]
     with tempfile.TemporaryFile("w+", encoding="utf-8") as sink:
         writer = open_writer("jsonl", sink)
-        for i in range(0, len(passages), chunk):
-            part = passages[i : i + chunk]
+        for i in range(0, len(docs), chunk):
+            part = [(d, p) for d in docs[i : i + chunk] for p in d.passages if p.text.strip()]
             texts = [p.text for _, p in part]
             encodings = timed("tokenize", task.tokenize, texts)
             encoded = timed("plan", task.windowed, encodings)
@@ -83,7 +82,7 @@ def profile(model: str, xml: Path, windows: str, chunk: int = 256) -> dict[str, 
                     )
                     for e in entities
                 ]
-            timed("write", _write, writer, {id(d): d for d, _ in part}.values())
+            timed("write", _write, writer, docs[i : i + chunk])
     total = sum(seconds.values())
     host = total - seconds["model"]
     return {

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -33,6 +34,32 @@ AGGREGATIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "average": _average,
     "max": _max,
 }
+
+
+def word_rows(
+    doc: Any, probs: np.ndarray, aggregation: str = "first"
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """``(rows, starts, ends)``: one score row and one character span per word of ``doc``
+    (a ``DocEncoding`` of one text: word ids never decrease), from its per-token
+    ``probs``; None when it has no words."""
+    ids = np.fromiter((-1 if w is None else w for w in doc.word_ids), np.int64, len(doc.word_ids))
+    tokens = np.flatnonzero(ids >= 0)
+    if not len(tokens):
+        return None
+    words = ids[tokens]
+    first = np.flatnonzero(np.r_[True, words[1:] != words[:-1]])  # into ``tokens``
+    last = np.r_[first[1:] - 1, len(tokens) - 1]
+    offsets = np.asarray(doc.offsets, dtype=np.int64).reshape(-1, 2)
+    starts, ends = offsets[tokens[first], 0], offsets[tokens[last], 1]
+    if aggregation == "first":
+        return probs[tokens[first]], starts, ends
+    if aggregation == "average":
+        sums = np.add.reduceat(probs[tokens], first, axis=0)
+        return sums / (last - first + 1)[:, None], starts, ends
+    rows = np.stack(
+        [AGGREGATIONS[aggregation](probs[tokens[a : b + 1]]) for a, b in zip(first, last)]
+    )
+    return rows, starts, ends
 
 
 def repair_bio(tags: list[str]) -> list[str]:

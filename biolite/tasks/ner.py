@@ -30,6 +30,7 @@ from biolite.tasks.bio import (
     entity_from_words,
     inside,
     repair_bio,
+    word_rows,
 )
 from biolite.tasks.heads import Head, heads_of, implicit_head, merged_labels
 from biolite.tasks.options import NerOptions
@@ -246,17 +247,21 @@ class NerTask:
         return results
 
     def _entities(self, doc: DocEncoding, probs: np.ndarray, labels: Sequence[str]) -> list[Entity]:
-        first_token: dict[int, int] = {}
-        last_token: dict[int, int] = {}
-        for t, w in enumerate(doc.word_ids):
-            if w is not None:
-                first_token.setdefault(w, t)
-                last_token[w] = t
-        spans = []
-        for w, row in sorted(self.word_scores(doc, probs).items()):
-            label = labels[int(row.argmax())]
-            start, end = doc.offsets[first_token[w]][0], doc.offsets[last_token[w]][1]
-            spans.append((label, start, end, float(row.max())))
+        """Entities of one document: word rows, labels and spans computed over whole
+        arrays; only the words tagged other than ``O`` are visited one by one."""
+        words = word_rows(doc, probs, self.options.aggregation)
+        if words is None:
+            return []
+        rows, starts, ends = words
+        best = rows.argmax(axis=1)
+        outside = labels.index("O")
+        spans: list[tuple] = []
+        previous = -2
+        for w in np.flatnonzero(best != outside).tolist():
+            if w != previous + 1:
+                spans.append(("O", 0, 0, 0.0))  # an O word between: nothing continues
+            spans.append((labels[best[w]], int(starts[w]), int(ends[w]), float(rows[w, best[w]])))
+            previous = w
         return [entity_from_words(doc.text or "", *group) for group in decode_bio(spans)]
 
     # ---- training ------------------------------------------------------

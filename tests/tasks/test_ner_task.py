@@ -152,3 +152,43 @@ def test_an_entity_ending_on_an_nfd_letter_keeps_its_combining_accent(tokenizer_
     entity = _entity(text, ("B-Disease", 12, word_end, 0.9))
     assert entity.text == "cafe\u0301" and entity.end == word_end + 1
     assert unicodedata.normalize("NFC", entity.text) == "café"
+
+
+def _reference_entities(task, doc, probs, labels):
+    """The per-word loop the vectorized decoder replaced (kept here as the oracle)."""
+    from biolite.tasks.bio import entity_from_words
+
+    first, last = {}, {}
+    for t, w in enumerate(doc.word_ids):
+        if w is not None:
+            first.setdefault(w, t)
+            last[w] = t
+    spans = []
+    for w, row in sorted(task.word_scores(doc, probs).items()):
+        start, end = doc.offsets[first[w]][0], doc.offsets[last[w]][1]
+        spans.append((labels[int(row.argmax())], start, end, float(row.max())))
+    return [entity_from_words(doc.text, *g) for g in decode_bio(spans)]
+
+
+@pytest.mark.parametrize("aggregation", ["first", "average", "max"])
+def test_vectorized_decoding_gives_the_entities_of_the_per_word_loop(tokenizer_dir, aggregation):
+    labels = {0: "O", 1: "B-Disease", 2: "I-Disease", 3: "B-Chemical", 4: "I-Chemical"}
+    tokenizer = AutoTokenizer.from_pretrained(tokenizer_dir)
+    task = NerTask(tokenizer, labels, max_length=32, aggregation=aggregation)
+    texts = [
+        "Cisplatin-induced nephrotoxicity in BRCA1 carriers (n = 12) was rare; café-au-lait.",
+        "",
+        "Ataxia telangiectasia.  Naloxone reverses hypotension!",
+    ]
+    rng = np.random.default_rng(7)
+    for doc in task.tokenize(texts):
+        probs = rng.dirichlet(np.full(5, 0.3), size=len(doc.ids)).astype(np.float32)
+        ours = task._entities(doc, probs, list(labels.values()))
+        reference = _reference_entities(task, doc, probs, list(labels.values()))
+
+        def spans(entities):
+            return [(e.start, e.end, e.label, e.text) for e in entities]
+
+        assert spans(ours) == spans(reference)
+        assert [e.score for e in ours] == pytest.approx([e.score for e in reference], abs=1e-6)
+        assert len(ours) > 0 or not doc.ids

@@ -18,7 +18,7 @@ def abstracts(data_dir):
     for doc in docs:
         p = next(p for p in doc.passages if p.kind == "abstract")
         gold = [(a.start - p.offset, a.end - p.offset) for a in doc.annotations]
-        passages.append((p.text, [(s, e) for s, e in gold if 0 <= s and e <= len(p.text)]))
+        passages.append((p.text, [(s, e) for s, e in gold if s >= 0 and e <= len(p.text)]))
     return passages
 
 
@@ -39,9 +39,7 @@ def test_sentence_windows_encode_each_abstract_token_about_once(tokenizer_dir, a
     assert len(packed.windows) < len(fixed.windows)
 
 
-def test_no_gold_mention_of_the_ncbi_test_abstracts_crosses_a_window_cut(
-    tokenizer_dir, abstracts
-):
+def test_no_gold_mention_of_the_ncbi_test_abstracts_crosses_a_window_cut(tokenizer_dir, abstracts):
     task = _task(tokenizer_dir, "sentences")
     encoded = task.preprocess([t for t, _ in abstracts])
     crossed = 0
@@ -64,9 +62,7 @@ def test_pubmed_abbreviations_and_numbers_do_not_end_a_sentence(text, sentences)
     assert len(sentence_starts(text)) + 1 == sentences
 
 
-def test_tokenizing_a_whole_long_document_on_purpose_prints_no_length_warning(
-    tokenizer_dir, capfd
-):
+def test_tokenizing_a_whole_long_document_on_purpose_prints_no_length_warning(tokenizer_dir, capfd):
     long_text = "Cancer of the colon is common. " * 400  # ~2,800 tokens, far over 512
     _task(tokenizer_dir, "sentences").preprocess([long_text])
     assert "Token indices sequence length" not in capfd.readouterr().err
