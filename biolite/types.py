@@ -14,7 +14,8 @@ class Entity(BaseModel):
 
     ``head`` names the head of a multi-head model that found it (its training
     corpus, e.g. ``BC5CDR-chem``); ``model`` the model that found it in a bulk run;
-    ``id`` its concept identifier (PubTator's sixth column, e.g. ``D003920``).
+    ``id`` its concept identifier (PubTator's sixth column, e.g. ``D003920``);
+    ``parts`` a composite mention's part texts (PubTator's seventh column).
     Each is ``None``, and left out of dumps, when unknown.
     """
 
@@ -30,6 +31,11 @@ class Entity(BaseModel):
     head: str | None = Field(None, description="head of a multi-head model that found it")
     model: str | None = Field(None, description="model that found it (bulk annotation)")
     id: str | None = Field(None, description="concept identifier, e.g. a MeSH id")
+    parts: str | None = Field(
+        None,
+        description="texts of a composite mention's parts, '|'-joined as PubTator's "
+        "seventh column gives them (one per id of ``id``)",
+    )
 
     @model_serializer(mode="wrap")
     def _drop_unknown(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
@@ -41,7 +47,7 @@ class Entity(BaseModel):
 
 
 #: ``Entity`` fields left out of dumps when ``None``
-_OPTIONAL = ("head", "model", "id")
+_OPTIONAL = ("head", "model", "id", "parts")
 
 
 class TypeScores(BaseModel):

@@ -36,7 +36,8 @@ def _from_document(doc: Document):
         out = bioc.BioCAnnotation()
         out.id, out.text = f"T{n}", a.text
         out.infons["type"] = a.label
-        for key, value in (("identifier", a.id), ("score", a.score), ("model", a.model)):
+        infons = (("identifier", a.id), ("score", a.score), ("model", a.model), ("parts", a.parts))
+        for key, value in infons:
             if value is not None:
                 out.infons[key] = f"{value:.4f}" if key == "score" else str(value)
         out.add_location(bioc.BioCLocation(a.start, a.end - a.start))
@@ -99,6 +100,7 @@ def _annotation(start: int, end: int, given: str | None, infons: dict, text: str
         id=infons.get("identifier"),
         score=float(score) if score not in (None, "") else None,
         model=infons.get("model"),
+        parts=infons.get("parts"),
     )
 
 

@@ -79,7 +79,7 @@ def row_document(obj: dict[str, Any], lineno: int = 0, path: str = "") -> Docume
 
 
 def _entity(e: dict[str, Any]) -> Entity:
-    known = {k: e[k] for k in ("id", "score", "model", "head") if e.get(k) is not None}
+    known = {k: e[k] for k in ("id", "score", "model", "head", "parts") if e.get(k) is not None}
     return Entity(
         start=int(e["start"]),
         end=int(e["end"]),

@@ -117,14 +117,15 @@ def _annotation_line(doc: Document, text: str, lineno: int, line: str) -> None:
     if len(fields) == 4 and not fields[1].isdigit():
         doc.relations.append(fields[1:])
         return
-    if len(fields) not in (5, 6) or not (fields[1].isdigit() and fields[2].isdigit()):
-        raise _Bad(lineno, "expected PMID<TAB>start<TAB>end<TAB>text<TAB>type[<TAB>id]")
+    if len(fields) not in (5, 6, 7) or not (fields[1].isdigit() and fields[2].isdigit()):
+        raise _Bad(lineno, "expected PMID<TAB>start<TAB>end<TAB>text<TAB>type[<TAB>id[<TAB>parts]]")
     start, end = int(fields[1]), int(fields[2])
     if text[start:end].strip() != fields[3].strip():  # NCBI's train set pads one mention
         raise _Bad(lineno, f"{start}-{end} is {text[start:end]!r} in the text, not {fields[3]!r}")
-    concept = fields[5] if len(fields) == 6 else None
+    concept = fields[5] if len(fields) >= 6 else None
+    parts = fields[6] if len(fields) == 7 else None  # a composite mention's part texts
     doc.annotations.append(
-        Entity(text=fields[3], label=fields[4], start=start, end=end, id=concept)
+        Entity(text=fields[3], label=fields[4], start=start, end=end, id=concept, parts=parts)
     )
 
 
@@ -140,6 +141,7 @@ class Writer:
         lines = ["\n" * before, *self._text_lines(doc)]
         for a in doc.annotations:
             concept = "" if a.id is None and not a.model else f"\t{NO_ID if a.id is None else a.id}"
+            concept += "" if a.parts is None else f"\t{a.parts.translate(_FLAT)}"
             lines.append(
                 f"{doc.id}\t{a.start}\t{a.end}\t{a.text.translate(_FLAT)}\t{a.label}{concept}\n"
             )

@@ -42,6 +42,27 @@ def test_read_then_write_gives_the_same_bytes(data_dir, name):
     assert _write(docs).encode("utf-8") == path.read_bytes()
 
 
+CDR = {"CDR_TrainingSet.PubTator.txt": (500, 9385), "CDR_DevelopmentSet.PubTator.txt": (500, 9591)}
+
+
+@pytest.mark.parametrize("name", sorted(CDR))
+def test_cdr_files_with_composite_lines_are_read_whole_and_written_back_byte_for_byte(
+    data_dir, name, tmp_path
+):
+    path = data_dir / "BC5CDR" / "pubtator" / name
+    docs = list(read_documents(path))
+    assert all(isinstance(d, Document) for d in docs)  # no document dropped
+    assert (len(docs), sum(len(d.annotations) for d in docs)) == CDR[name]
+    composite = [a for d in docs for a in d.annotations if a.parts]
+    assert composite and all(len(a.parts.split("|")) == len(a.id.split("|")) for a in composite)
+    assert _write(docs).encode("utf-8") == path.read_bytes()
+    for fmt, suffix in (("bioc-xml", ".bioc.xml"), ("jsonl", ".jsonl")):
+        other = tmp_path / f"cdr{suffix}"
+        other.write_text(_write(docs, fmt), encoding="utf-8")
+        again = [a.parts for d in read_documents(other) for a in d.annotations]
+        assert again == [a.parts for d in docs for a in d.annotations]
+
+
 def test_every_gold_mention_sits_at_its_offsets_in_title_space_abstract(data_dir):
     path = data_dir / "NCBI-disease" / "pubtator" / "NCBItestset_corpus.txt"
     for doc in read_documents(path):
