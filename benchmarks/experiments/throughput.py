@@ -104,8 +104,11 @@ def _write(writer: Any, docs: Any) -> None:
         writer.write(doc)
 
 
-def annotate_run(model: str, xml: Path, windows: str, threads: int | None) -> dict[str, Any]:
-    """``biolite annotate`` (local engine, pubtator out) on ``xml``: wall time, work."""
+def annotate_run(
+    model: str, xml: Path, windows: str, threads: int | None, **options: Any
+) -> dict[str, Any]:
+    """``biolite annotate`` (pubtator out) on ``xml``: wall time (model load and, for
+    Ray, cluster start included), documents/s, work."""
     import biolite
 
     with tempfile.TemporaryDirectory() as folder:
@@ -117,10 +120,13 @@ def annotate_run(model: str, xml: Path, windows: str, threads: int | None) -> di
             progress=False,
             ner={"windows": windows},
             threads=threads,
+            **options,
         )
         seconds = time.perf_counter() - started
     return {
         "windows": windows,
+        "threads": threads,
+        **options,
         "documents": summary.documents,
         "entities": summary.entities,
         "seconds": round(seconds, 2),
@@ -137,7 +143,14 @@ def main() -> None:
     parser.add_argument("--profile-docs", type=int, default=None, help="(default: --docs)")
     parser.add_argument("--threads", type=int, default=None, help="intra-op threads")
     parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--parts", nargs="+", default=["profile", "annotate"])
+    parser.add_argument(
+        "--parts",
+        nargs="+",
+        default=["profile", "annotate", "parallel"],
+        choices=["profile", "annotate", "parallel"],
+        help="profile: stage breakdown; annotate: end to end per window plan; parallel: "
+        "intra-op threads in one process vs one-thread Ray workers (on --profile-docs)",
+    )
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     results: dict[str, Any] = {
@@ -165,6 +178,18 @@ def main() -> None:
                 row = annotate_run(args.model, xml, windows, args.threads)
                 print(json.dumps(row), flush=True)
                 results["annotate"].append(row)
+        if "parallel" in args.parts:  # one process with N threads, or N with one each
+            cpus = os.cpu_count() or 1
+            modes = [
+                {"threads": cpus},
+                {"threads": 1, "engine": "ray", "workers": cpus, "cpus_per_worker": 1.0},
+            ]
+            results["parallel"] = []
+            for mode in modes:
+                threads = mode.pop("threads")
+                row = annotate_run(args.model, small, "sentences", threads, **mode)
+                print(json.dumps(row), flush=True)
+                results["parallel"].append(row)
     (args.out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     if "profile" in results:
         _plot(results["profile"], args.out / "stages.png")
