@@ -51,6 +51,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="multi-head models: the head to score (default for a dataset folder: the head "
         "named like the folder, else the one head of its types; for a file: all heads)",
     )
+    ner.add_argument(
+        "--allow-skipped",
+        action="store_true",
+        help="documents only: score the readable documents although some cannot be read "
+        "(they are listed in the result); without it such a file is an error",
+    )
     ner.add_argument("--json", action="store_true", help="print the result as JSON")
     add_model_options(ner)
     ner.set_defaults(func=run_ner)
@@ -133,7 +139,11 @@ def run_documents(args: argparse.Namespace) -> int:
         raise ConfigError("--head needs an in-process model (--runtime torch or onnx)")
     ner = ner.for_head(args.head) if args.head else ner
     result = evaluate_documents(
-        ner, args.data, parse_type_map(args.type_map), progress=not args.json
+        ner,
+        args.data,
+        parse_type_map(args.type_map),
+        progress=not args.json,
+        allow_skipped=args.allow_skipped,
     )
     if args.json:
         print(result.model_dump_json(indent=2))
@@ -142,6 +152,7 @@ def run_documents(args: argparse.Namespace) -> int:
         f"{result.model} on {result.data}: {result.documents} documents, "
         f"{result.gold_mentions} gold / {result.predicted_mentions} predicted mentions, "
         f"{result.seconds}s; strict character spans"
+        + (f"; {len(result.skipped)} unreadable documents not scored" if result.skipped else "")
     )
     _table([("overall", result.overall), *sorted(result.per_type.items())])
     return 0

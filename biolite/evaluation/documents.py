@@ -34,6 +34,7 @@ class DocumentEvaluation(BaseModel):
     overall: TypeScores
     per_type: dict[str, TypeScores]
     seconds: float
+    skipped: list[str] = []  # documents that could not be read (only with allow_skipped)
 
 
 def parse_type_map(spec: str | None) -> dict[str, str]:
@@ -50,13 +51,27 @@ def parse_type_map(spec: str | None) -> dict[str, str]:
 
 
 def evaluate_documents(
-    ner: Any, path: Path, type_map: dict[str, str] | None = None, progress: bool = False
+    ner: Any,
+    path: Path,
+    type_map: dict[str, str] | None = None,
+    progress: bool = False,
+    allow_skipped: bool = False,
 ) -> DocumentEvaluation:
-    """Score an NER pipeline on the gold mentions of a file of documents."""
+    """Score an NER pipeline on the gold mentions of a file of documents. A document
+    that cannot be read is a ``DataError`` naming it (scores over a silently smaller
+    set would be biased) unless ``allow_skipped``, which records it in ``skipped``."""
     from biolite.annotate.tagger import Tagger
 
     type_map = type_map or {}
-    docs = [d for d in read_documents(Path(path)) if isinstance(d, Document)]
+    items = list(read_documents(Path(path)))
+    docs = [d for d in items if isinstance(d, Document)]
+    skipped = [str(d) for d in items if not isinstance(d, Document)]
+    if skipped and not allow_skipped:
+        raise DataError(
+            f"{len(skipped)} documents of {path} cannot be read, so they would not be "
+            f"scored: {'; '.join(skipped[:3])}; fix them, or pass --allow-skipped to score "
+            "the rest"
+        )
     if not docs:
         raise DataError(f"{path}: no documents")
     gold = {
@@ -81,6 +96,7 @@ def evaluate_documents(
         overall=_scores(gold, pred),
         per_type=per_type,
         seconds=round(seconds, 3),
+        skipped=skipped,
     )
 
 

@@ -66,3 +66,20 @@ def test_the_command_scores_a_pubtator_file_and_refuses_a_type_map_for_a_folder(
     assert result["documents"] == 100 and result["type_map"]["Modifier"] == "Disease"
     assert main([*args, str(data_dir / "NCBI-disease"), "--type-map", NCBI_MAP]) == 2
     assert "--type-map applies" in capsys.readouterr().err
+
+
+def test_a_file_with_an_unreadable_document_fails_naming_it_unless_skips_are_allowed(
+    ner_export, test_file, tmp_path, capsys
+):
+    lines = test_file.read_text().splitlines(keepends=True)
+    broken = tmp_path / "broken.pubtator"
+    lines[2] = lines[2].replace("\t", " ", 1)  # the first mention line of the first document
+    broken.write_text("".join(lines))
+    args = ["evaluate", "ner", "--model", str(ner_export), "--data", str(broken)]
+    args += ["--type-map", NCBI_MAP, "--json"]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "1 documents" in err and f"{broken}:line 3" in err and "--allow-skipped" in err
+    assert main([*args, "--allow-skipped"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["documents"] == 99 and len(result["skipped"]) == 1
