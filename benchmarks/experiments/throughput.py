@@ -195,6 +195,11 @@ def main() -> None:
         _plot(results["profile"], args.out / "stages.png")
 
 
+def replot(folder: Path) -> None:
+    """Draw ``stages.png`` again from a committed ``results.json``."""
+    _plot(json.loads((folder / "results.json").read_text())["profile"], folder / "stages.png")
+
+
 def _plot(rows: list[dict[str, Any]], path: Path) -> None:
     import matplotlib
 
@@ -204,12 +209,12 @@ def _plot(rows: list[dict[str, Any]], path: Path) -> None:
     fig, ax = plt.subplots(figsize=(8, 2.8))
     for y, row in enumerate(rows):
         left = 0.0
-        for stage in STAGES:
+        for i, stage in enumerate(STAGES):
             width = row["ms_per_document"][stage]
-            ax.barh(y, width, left=left, label=stage if y == 0 else None)
+            ax.barh(y, width, left=left, color=f"C{i}", label=stage if y == 0 else None)
             left += width
     ax.set_yticks(range(len(rows)), [f"{r['windows']} windows" for r in rows])
-    ax.set_xlabel("ms per document (one core set, stages run one at a time)")
+    ax.set_xlabel("ms per document (2 intra-op threads, stages run one at a time)")
     ax.legend(ncol=len(STAGES), fontsize=7, loc="upper center", bbox_to_anchor=(0.5, 1.25))
     fig.tight_layout()
     fig.savefig(path, dpi=120)

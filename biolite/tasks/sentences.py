@@ -1,8 +1,8 @@
 """Sentence boundaries of raw text, for windows that follow sentences.
 
-``syntok`` cut none of the 23,880 gold mentions of the NCBI-disease and CDR
+``syntok`` cut none of the 25,868 gold mentions of the NCBI-disease and CDR
 PubTator abstracts (blingfire cut 4, inside EC numbers such as "EC 1. 1. 1. 49";
-pysbd none, but 6x slower): ``benchmarks/results/throughput/sentence-splitters.md``.
+pysbd none, but 5x slower): ``benchmarks/results/throughput/sentence-splitters.md``.
 """
 
 from __future__ import annotations
