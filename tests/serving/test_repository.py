@@ -135,14 +135,12 @@ def _entry_model(repo, name="ner"):
 def test_every_task_option_is_carried_into_the_served_pipeline(ner_export, tmp_path, aggregation):
     import biolite
 
-    options = {"aggregation": aggregation, "stride": 32, "max_length": 128}
+    options = {"aggregation": aggregation, "stride": 32, "max_length": 128, "windows": "tokens"}
     build = PipelineBuild(export_dir=ner_export, options=options)
     build_repository(tmp_path / "repo", [build])
     handler, stored = _entry_model(tmp_path / "repo")
-    local = biolite.pipeline(
-        "ner", model=ner_export, aggregation=aggregation, stride=32, max_length=128
-    )
-    assert stored == {"max_length": 128, "stride": 32, "aggregation": aggregation}
+    local = biolite.pipeline("ner", model=ner_export, **options)
+    assert stored == options
     assert handler.pipeline.task.options == local.task.options
     assert handler.pipeline.batching.max_width == 128
 
@@ -163,9 +161,15 @@ def test_serve_build_options_reach_the_task_options_and_the_batching(ner_export,
 
     repo = tmp_path / "repo"
     args = ["serve", "build", "--model", str(ner_export), "--repo", str(repo)]
-    assert main([*args, "--max-length", "128", "--stride", "32", "--max-batch-tokens", "4096"]) == 0
+    given = ["--max-length", "128", "--stride", "32", "--max-batch-tokens", "4096"]
+    assert main([*args, *given]) == 0
     handler, stored = _entry_model(repo)
-    assert stored == {"max_length": 128, "stride": 32, "aggregation": "first"}
+    assert stored == {
+        "max_length": 128,
+        "stride": 32,
+        "aggregation": "first",
+        "windows": "sentences",
+    }
     batching = handler.pipeline.batching
     assert (batching.max_batch_tokens, batching.max_width, batching.batch_size) == (4096, 128, 32)
     assert main([*args, "--task", "re", "--stride", "8", "--name", "rel"]) == 2
