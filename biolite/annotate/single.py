@@ -32,7 +32,6 @@ class FileSummary:
     """Documents written (those of an interrupted run included) and items skipped."""
 
     documents: int = 0
-    entities: int = 0
     problems: list[Skipped] = field(default_factory=list)
 
     def line(self, action: str, src: Path) -> str:
@@ -49,15 +48,15 @@ def line_format(path: Path) -> str:
     if str(path) == "-":
         return "txt"
     last = "".join(plain_suffixes(path)[-1:])
-    for name in LINE_FORMATS:
-        if last in FORMATS[name].suffixes:
-            if not path.is_file():
-                raise DataError(f"{path}: no such input file")
-            return name
-    raise DataError(
-        f"{path}: unsupported input type {path.suffix or '(no extension)'}; give .txt "
-        "(one document per line) or .jsonl (objects with a 'text' field), optionally .gz"
-    )
+    named = [name for name in LINE_FORMATS if last in FORMATS[name].suffixes]
+    if not named:
+        raise DataError(
+            f"{path}: unsupported input type {path.suffix or '(no extension)'}; give .txt "
+            "(one document per line) or .jsonl (objects with a 'text' field), optionally .gz"
+        )
+    if not path.is_file():  # before the output is fingerprinted from it
+        raise DataError(f"{path}: no such input file")
+    return named[0]
 
 
 def annotate_file(
@@ -86,8 +85,7 @@ def annotate_file(
         out.finish()
     finally:
         out.close()
-    written = out.done + tally.counts["documents"]
-    return FileSummary(written, tally.counts["entities"], tally.problems)
+    return FileSummary(out.done + tally.counts["documents"], tally.problems)
 
 
 def _after(items: Iterator[Document | Skipped], done: int) -> Iterator[Document | Skipped]:

@@ -9,7 +9,7 @@ keep the padding share small.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, astuple, dataclass
 from typing import Any
 
 
@@ -38,14 +38,10 @@ class Work:
         self.padded_tokens += len(lengths) * width
 
     def __add__(self, other: Work) -> Work:
-        return Work(
-            **{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)}
-        )
+        return Work(*(a + b for a, b in zip(astuple(self), astuple(other))))
 
     def __sub__(self, other: Work) -> Work:
-        return Work(
-            **{f.name: getattr(self, f.name) - getattr(other, f.name) for f in fields(self)}
-        )
+        return Work(*(a - b for a, b in zip(astuple(self), astuple(other))))
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)

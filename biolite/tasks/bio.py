@@ -8,58 +8,64 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Sequence
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 
 from biolite.errors import ModelTypeError
 from biolite.types import Entity
 
-
-def _first(probs: np.ndarray) -> np.ndarray:
-    return probs[0]
-
-
-def _average(probs: np.ndarray) -> np.ndarray:
-    return probs.mean(axis=0)
+# Each takes the probabilities of every word-bearing token (``(tokens, labels)``, in
+# order) and the index of each word's first and last token into them, and returns one
+# row per word.
 
 
-def _max(probs: np.ndarray) -> np.ndarray:
-    return probs[probs.max(axis=1).argmax()]
+def _first(probs: np.ndarray, first: np.ndarray, last: np.ndarray) -> np.ndarray:
+    return probs[first]
+
+
+def _average(probs: np.ndarray, first: np.ndarray, last: np.ndarray) -> np.ndarray:
+    return np.add.reduceat(probs, first, axis=0) / (last - first + 1)[:, None]
+
+
+def _max(probs: np.ndarray, first: np.ndarray, last: np.ndarray) -> np.ndarray:
+    # per word, the sub-token row holding the word's highest score
+    return np.stack([probs[a + probs[a : b + 1].max(axis=1).argmax()] for a, b in zip(first, last)])
 
 
 #: how the scores of a word's sub-tokens become the word's scores
-AGGREGATIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+AGGREGATIONS: dict[str, Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]] = {
     "first": _first,
     "average": _average,
     "max": _max,
 }
 
 
+@dataclass(frozen=True)
+class WordRows:
+    """One score row per word (``words``: its word ids, increasing) and the token
+    indices of each word's first and last sub-token."""
+
+    words: np.ndarray
+    rows: np.ndarray
+    first: np.ndarray
+    last: np.ndarray
+
+
 def word_rows(
-    doc: Any, probs: np.ndarray, aggregation: str = "first"
-) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-    """``(rows, starts, ends)``: one score row and one character span per word of ``doc``
-    (a ``DocEncoding`` of one text: word ids never decrease), from its per-token
-    ``probs``; None when it has no words."""
-    ids = np.fromiter((-1 if w is None else w for w in doc.word_ids), np.int64, len(doc.word_ids))
+    word_ids: Sequence[int | None], probs: np.ndarray, aggregation: str = "first"
+) -> WordRows | None:
+    """Per-word rows of one text's per-token ``probs`` (``word_ids`` as a fast tokenizer
+    gives them for one text: they never decrease); None when it has no words."""
+    ids = np.fromiter((-1 if w is None else w for w in word_ids), np.int64, len(word_ids))
     tokens = np.flatnonzero(ids >= 0)
     if not len(tokens):
         return None
     words = ids[tokens]
     first = np.flatnonzero(np.r_[True, words[1:] != words[:-1]])  # into ``tokens``
     last = np.r_[first[1:] - 1, len(tokens) - 1]
-    offsets = np.asarray(doc.offsets, dtype=np.int64).reshape(-1, 2)
-    starts, ends = offsets[tokens[first], 0], offsets[tokens[last], 1]
-    if aggregation == "first":
-        return probs[tokens[first]], starts, ends
-    if aggregation == "average":
-        sums = np.add.reduceat(probs[tokens], first, axis=0)
-        return sums / (last - first + 1)[:, None], starts, ends
-    rows = np.stack(
-        [AGGREGATIONS[aggregation](probs[tokens[a : b + 1]]) for a, b in zip(first, last)]
-    )
-    return rows, starts, ends
+    rows = AGGREGATIONS[aggregation](probs[tokens], first, last)
+    return WordRows(words[first], rows, tokens[first], tokens[last])
 
 
 def repair_bio(tags: list[str]) -> list[str]:

@@ -93,7 +93,6 @@ class NerTask:
             check_bio_labels(head.labels)
         self.labels = merged_labels(self.heads)
         self.max_length = self.options.max_length or DEFAULT_WINDOW
-        self.aggregate = AGGREGATIONS[aggregation]
         # what build_inputs_with_special_tokens really adds, not num_special_tokens_to_add()
         self.prefix, added = special_tokens(tokenizer)
         self.window_size = self.max_length - added
@@ -209,14 +208,6 @@ class NerTask:
     def _content(self, logits: np.ndarray, window: Window, head: Head) -> np.ndarray:
         return logits[self.prefix : self.prefix + window.end - window.start, slice(*head.columns)]
 
-    def word_scores(self, doc: DocEncoding, probs: np.ndarray) -> dict[int, np.ndarray]:
-        """Aggregate sub-token probabilities into one row per word id."""
-        groups: dict[int, list[int]] = {}
-        for t, w in enumerate(doc.word_ids):
-            if w is not None:
-                groups.setdefault(w, []).append(t)
-        return {w: self.aggregate(probs[toks]) for w, toks in groups.items()}
-
     def postprocess(self, encoded: NerEncoded, logits: Sequence[np.ndarray]) -> list[list[Entity]]:
         """Entities per document from the model's logits for each window: every head's,
         ``head`` set for named heads, sorted by offsets."""
@@ -239,20 +230,22 @@ class NerTask:
         head = self._one_head("tags words")
         results = []
         for doc, probs in zip(encoded.docs, self.token_scores(encoded, logits, head)):
-            words = self.word_scores(doc, probs)
             tags = ["O"] * doc.n_words
-            for w, row in words.items():
-                tags[w] = head.labels[int(row.argmax())]
+            words = word_rows(doc.word_ids, probs, self.options.aggregation)
+            if words is not None:
+                for w, best in zip(words.words.tolist(), words.rows.argmax(axis=1).tolist()):
+                    tags[w] = head.labels[best]
             results.append(repair_bio(tags))
         return results
 
     def _entities(self, doc: DocEncoding, probs: np.ndarray, labels: Sequence[str]) -> list[Entity]:
         """Entities of one document: word rows, labels and spans computed over whole
         arrays; only the words tagged other than ``O`` are visited one by one."""
-        words = word_rows(doc, probs, self.options.aggregation)
+        words = word_rows(doc.word_ids, probs, self.options.aggregation)
         if words is None:
             return []
-        rows, starts, ends = words
+        offsets = np.asarray(doc.offsets, dtype=np.int64)
+        rows, starts, ends = words.rows, offsets[words.first, 0], offsets[words.last, 1]
         best = rows.argmax(axis=1)
         outside = labels.index("O")
         spans: list[tuple] = []

@@ -154,17 +154,27 @@ def test_an_entity_ending_on_an_nfd_letter_keeps_its_combining_accent(tokenizer_
     assert unicodedata.normalize("NFC", entity.text) == "café"
 
 
+#: the per-word aggregations the vectorized ones replaced (the oracle)
+_ONE_WORD = {
+    "first": lambda p: p[0],
+    "average": lambda p: p.mean(axis=0),
+    "max": lambda p: p[p.max(axis=1).argmax()],
+}
+
+
 def _reference_entities(task, doc, probs, labels):
     """The per-word loop the vectorized decoder replaced (kept here as the oracle)."""
     from biolite.tasks.bio import entity_from_words
 
-    first, last = {}, {}
+    first, last, groups = {}, {}, {}
     for t, w in enumerate(doc.word_ids):
         if w is not None:
             first.setdefault(w, t)
             last[w] = t
+            groups.setdefault(w, []).append(t)
+    aggregate = _ONE_WORD[task.options.aggregation]
     spans = []
-    for w, row in sorted(task.word_scores(doc, probs).items()):
+    for w, row in sorted((w, aggregate(probs[toks])) for w, toks in groups.items()):
         start, end = doc.offsets[first[w]][0], doc.offsets[last[w]][1]
         spans.append((labels[int(row.argmax())], start, end, float(row.max())))
     return [entity_from_words(doc.text, *g) for g in decode_bio(spans)]
