@@ -15,9 +15,9 @@ from pathlib import Path
 
 from biolite.files import count_patterns
 from biolite.io.document import Document, Skipped
+from biolite.io.markup import flat_text
 from biolite.io.xml import iter_records
 
-_ONE_LINE = str.maketrans("\r\n\t", "   ")
 _RECORDS = ("PubmedArticle", "PubmedBookArticle", "MedlineCitation", "DeleteCitation")
 
 
@@ -66,10 +66,8 @@ def _first_text(elem, paths: tuple[str, ...]) -> str:
 
 
 def _text(elem) -> str:
-    """All text inside ``elem`` (inline markup such as ``<i>`` kept as text), on one line."""
-    if elem is None:
-        return ""
-    return "".join(elem.itertext()).translate(_ONE_LINE).strip()
+    """All text inside ``elem``, inline markup flattened to the text PubMed shows."""
+    return flat_text(elem)
 
 
 _OPENINGS = tuple(

