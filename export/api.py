@@ -23,6 +23,12 @@ from biolite.model_files.card import export_card
 from biolite.model_files.export_dir import ONNX_FILES
 from biolite.version import __version__
 
+#: said when INT8 is written without an accuracy gate
+NO_GATE = (
+    "no accuracy gate ran: the INT8 model was compared with fp32 on a few inputs only, "
+    "not scored on the task; pass --eval-data DIR (a development split) to gate it"
+)
+
 
 def export(
     model: str | Path,
@@ -133,12 +139,18 @@ class _Job:
             gate=self.gate,
             head_gates=self.head_gates,
             tensorrt=self.tensorrt or None,
+            warnings=self._warnings(),
         )
         if self.gate is not None and not self.gate.passed:
             raise AccuracyGateError(report)
         return report
 
     # ---- steps ---------------------------------------------------------
+    def _warnings(self) -> list[str]:
+        if self.spec.int8 and not self.spec.eval_folders:
+            return [NO_GATE]
+        return []
+
     def _onnx(self) -> None:
         from transformers import AutoConfig, AutoTokenizer
 
@@ -257,6 +269,7 @@ class _Job:
             "validation": [c.model_dump() for c in report.checks],
             "accuracy": report.gate.model_dump() if report.gate else None,
             "accuracy_heads": [g.model_dump() for g in report.head_gates or []] or None,
+            "warnings": report.warnings,
             "tensorrt_engine": report.tensorrt,
             "tensorrt_ep": ort_tensorrt_settings(self._input_names(), profile),
             "spec": self.spec.model_dump(mode="json"),

@@ -160,3 +160,4 @@ class ExportReport(BaseModel):
     head_gates: list[AccuracyGate] | None = None  # multi-head: every head's gate
     tensorrt: dict | None = None
     seconds: float = 0.0
+    warnings: list[str] = []  # what was not checked, said once at the end of the run

@@ -91,6 +91,12 @@ class AnnotateConfig(BaseModel):
     )
     runtime: str | None = Field(None, description="torch or onnx (default: from the model)")
     device: str = Field("cpu", description="cpu, cuda or cuda:N")
+    precision: str | None = Field(
+        None,
+        description="which weights run: for an export folder auto (int8 on CPU, fp16 on "
+        "CUDA), fp32, optimized, int8 or fp16, all on onnxruntime; for a checkpoint fp32, "
+        "bf16 or fp16 (CUDA) on torch (unset: auto for exports, fp32 for checkpoints)",
+    )
     batch_size: int | None = Field(None, ge=1, description="most rows per model call")
     threads: int | None = Field(
         None, ge=1, description="intra-op threads per model (default: CPUs per worker)"
@@ -148,6 +154,8 @@ class AnnotateConfig(BaseModel):
         }
         if self.batch_size:
             options["batch_size"] = self.batch_size
+        if self.precision:
+            options["precision"] = self.precision
         return options
 
     def fingerprint(self) -> dict:
@@ -158,4 +166,5 @@ class AnnotateConfig(BaseModel):
             "keep_annotations": self.keep_annotations,
             "shard_size": self.shard_size,
             "ner": self.ner.model_dump(),
+            "precision": self.precision or "auto",
         }

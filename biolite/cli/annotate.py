@@ -25,6 +25,7 @@ _FIELDS = (
     "on_error",
     "runtime",
     "device",
+    "precision",
     "batch_size",
     "threads",
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from biolite.cli.options import FORMATTER, add_field, one_or_list
@@ -53,4 +54,6 @@ def run(args: argparse.Namespace) -> int:
     )
     for name, size in report.files.items():
         print(f"  {name:<28}{size / 1e6:>9.2f} MB")
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     return 0

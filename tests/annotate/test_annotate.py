@@ -95,6 +95,25 @@ def test_windows_are_a_run_setting_and_token_windows_encode_more(ner_export, cor
         _run(ner_export, _inputs(corpus), tmp_path / "fixed")
 
 
+def test_precision_chooses_the_export_file_and_is_a_run_setting(ner_export, corpus, tmp_path):
+    inputs = [str(corpus / "pubmed-xml")]
+    runs = {p: tmp_path / p for p in ("fp32", "int8")}
+    for precision, out in runs.items():
+        _run(ner_export, inputs, out, precision=precision, format="jsonl")
+        assert _manifest(out)["settings"]["precision"] == precision
+    scores = {
+        p: [a.score for f in sorted(out.glob("*.jsonl")) for d in read_documents(f)
+            for a in d.annotations]
+        for p, out in runs.items()
+    }  # fmt: skip
+    # fp32 runs model.onnx, not the 4x slower checkpoint, and not the INT8 weights
+    assert None not in scores["fp32"] and scores["fp32"] != scores["int8"]
+    with pytest.raises(ConfigError, match="settings"):
+        _run(ner_export, inputs, runs["fp32"], precision="int8", format="jsonl")
+    with pytest.raises(Exception, match="model.fp16.onnx"):
+        _run(ner_export, inputs, tmp_path / "fp16", precision="fp16")
+
+
 @pytest.mark.parametrize("fmt", ["bioc-xml", "bioc-json", "jsonl"])
 def test_every_output_format_holds_the_same_documents_and_mentions(
     first_run, ner_export, corpus, tmp_path, fmt

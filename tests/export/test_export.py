@@ -109,6 +109,7 @@ def test_the_accuracy_gate_reports_both_numbers(exported):
     assert gate.passed and gate.split == "devel"
     assert gate.fp32 > 10 and gate.int8 > 10
     assert gate.drop_points == pytest.approx(gate.fp32 - gate.int8, abs=0.02)
+    assert report.warnings == []  # a gated export has nothing to warn about
 
 
 @pytest.mark.parametrize("variant", ["fp32", "optimized", "int8", "fp16"])
@@ -252,8 +253,13 @@ def test_cli_export_int8_prints_one_line_per_artefact_and_fails_on_the_gate(
 ):
     out = tmp_path / "cli"
     assert main(["export", str(trained_ner_dir), "--int8", "--no-optimize", "-o", str(out)]) == 0
-    printed = capsys.readouterr().out
-    assert "[ok  ] fp32" in printed and "[ok  ] int8" in printed and "model.int8.onnx" in printed
+    printed = capsys.readouterr()
+    assert "[ok  ] fp32" in printed.out and "[ok  ] int8" in printed.out
+    assert "model.int8.onnx" in printed.out
+    # without --eval-data the user is told that no accuracy gate ran, and the manifest says so
+    assert "warning: no accuracy gate ran" in printed.err and "--eval-data" in printed.err
+    manifest = json.loads((out / "biolite-export.json").read_text())
+    assert manifest["accuracy"] is None and "no accuracy gate" in manifest["warnings"][0]
     assert (
         main(
             [
