@@ -105,4 +105,9 @@ def run_ner(args: argparse.Namespace) -> int:
     _print_result(result, config.eval_split, f"{result.train_sentences} sentences")
     for name, scores in (result.eval_per_corpus or {}).items():
         print(f"  {name:<20} F1 {percent(scores.f1)} %  (support {scores.support})")
+    for kind, s in (result.eval_per_type or {}).items():
+        print(
+            f"  {kind:<28} precision {percent(s.precision)}  recall {percent(s.recall)}  "
+            f"F1 {percent(s.f1)} %  (support {s.support})"
+        )
     return 0

@@ -124,6 +124,16 @@ def training_card(task: str, config: dict[str, Any], result: dict[str, Any], ver
         if per_corpus and split
         else "Not evaluated after training (`--eval-split none`)."
     )
+    types = result.get("eval_per_type") or {}
+    if types and split:
+        evaluation += (
+            "\n\n| entity type | precision | recall | F1 | support |\n|---|---|---|---|---|\n"
+        )
+        evaluation += "\n".join(
+            f"| {kind} | {percent(s['precision'])} | {percent(s['recall'])} | "
+            f"{percent(s['f1'])} | {s['support']} |"
+            for kind, s in types.items()
+        )
     f1s = {data: (s or {}).get("f1") for data, s in zip(folders, per_corpus.values())}
     return (
         _metadata(task, config["base"], f1s or dict.fromkeys(folders), split)

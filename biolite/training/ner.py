@@ -114,6 +114,8 @@ class NerTrainResult(BaseModel):
     eval: TypeScores | None = None
     #: multi-head models: each corpus's score with its own head (``eval`` is their mean)
     eval_per_corpus: dict[str, TypeScores] | None = None
+    #: each entity type's score (``CORPUS/TYPE`` for a multi-head model)
+    eval_per_type: dict[str, TypeScores] | None = None
     train_sentences_per_corpus: dict[str, int] | None = None
 
 
@@ -134,8 +136,14 @@ def train_ner(config: NerTrainConfig, progress: bool = True) -> NerTrainResult:
     heads = make_heads([(n, labels_of(sents)) for n, sents in zip(head_names, train)])
     sizes = examples_per_corpus(config, names, [len(sents) for sents in train])
 
-    def result(seconds: float, scores: dict[str, TypeScores] | None) -> NerTrainResult:
+    def result(seconds: float, evaluated: dict[str, CorpusScores] | None) -> NerTrainResult:
         several = config.multi_head
+        scores = {name: overall for name, (overall, _) in (evaluated or {}).items()}
+        per_type = {
+            f"{name}/{kind}" if several else kind: s
+            for name, (_, types) in (evaluated or {}).items()
+            for kind, s in types.items()
+        }
         return NerTrainResult(
             out=config.out,
             train_sentences=sum(sizes.values()),
@@ -143,6 +151,7 @@ def train_ner(config: NerTrainConfig, progress: bool = True) -> NerTrainResult:
             train_seconds=seconds,
             eval=(mean_scores(scores) if several else scores[names[0]]) if scores else None,
             eval_per_corpus=scores if several else None,
+            eval_per_type=per_type or None,
         )
 
     return fit_and_save(
@@ -216,8 +225,13 @@ def _fit(
     return model, tokenizer
 
 
-def evaluate_corpus(config: NerTrainConfig, model_dir: Path, i: int) -> TypeScores | None:
-    """Corpus ``i``'s eval-split score (its own head for a multi-head model)."""
+#: a corpus's eval-split scores: overall, and per entity type
+CorpusScores = tuple[TypeScores, dict[str, TypeScores]]
+
+
+def evaluate_corpus(config: NerTrainConfig, model_dir: Path, i: int) -> CorpusScores | None:
+    """Corpus ``i``'s eval-split scores, overall and per type (its own head for a
+    multi-head model)."""
     if not config.eval_split:
         return None
     from biolite.evaluation.ner import evaluate_sentences, head_for
@@ -229,11 +243,11 @@ def evaluate_corpus(config: NerTrainConfig, model_dir: Path, i: int) -> TypeScor
     data = config.corpora[i]
     sentences = load_ner_split(data, config.eval_split, config.entity_type_of(i))
     head = corpus_name(data) if config.multi_head else None
-    return evaluate_sentences(head_for(ner, sentences, data, head), sentences)[0]
+    return evaluate_sentences(head_for(ner, sentences, data, head), sentences)
 
 
-def _evaluate(config: NerTrainConfig, model_dir: Path) -> dict[str, TypeScores] | None:
-    """Every corpus's eval-split score with its own head (``None`` without an eval split)."""
+def _evaluate(config: NerTrainConfig, model_dir: Path) -> dict[str, CorpusScores] | None:
+    """Every corpus's eval-split scores with its own head (``None`` without an eval split)."""
     if not config.eval_split:
         return None
     return {

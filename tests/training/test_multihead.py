@@ -246,7 +246,13 @@ def test_the_train_command_takes_several_data_folders_and_scores_each(
     assert record["config"]["sampling_temperature"] == 2.0
     assert record["config"]["loss_weight"] == [2.0, 1.0]
     assert set(record["result"]["eval_per_corpus"]) == {"BC5CDR-chem", "BC2GM"}
+    # every head's types scored on their own, printed and recorded as CORPUS/TYPE
+    per_type = record["result"]["eval_per_type"]
+    assert {name.split("/")[0] for name in per_type} == {"BC5CDR-chem", "BC2GM"}
+    for name, scores in per_type.items():
+        assert name in printed and scores["support"] > 0
     assert record["result"]["train_sentences_per_corpus"] == {"BC5CDR-chem": 300, "BC2GM": 300}
     card = (tmp_path / "out" / "README.md").read_text()
     assert "one head per corpus" in card and card.count("entity F1") == 2
+    assert all(f"| {name} |" in card for name in per_type)
     assert "| loss weights | BC5CDR-chem 2, BC2GM 1 |" in card

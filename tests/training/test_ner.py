@@ -88,3 +88,29 @@ def test_sentences_seen_under_max_steps_are_steps_times_batch(tmp_path):
     config = NerTrainConfig(base="b", data=tmp_path, out=tmp_path / "o", max_steps=3, batch_size=4)
     assert config.examples_seen(5424) == 12
     assert config.model_copy(update={"max_steps": -1}).examples_seen(5424) == 5424
+
+
+def test_train_ner_prints_and_records_each_types_development_scores(
+    tokenizer_dir, data_dir, tmp_path, capsys
+):
+    from biolite.cli.main import main
+    from tests.conftest import head_lines
+
+    data = tmp_path / "BC5CDR"
+    data.mkdir()
+    for split in ("train", "devel"):  # chemicals and diseases in one corpus
+        source = data_dir / "BC5CDR" / "mtl2016-BC5CDR-IOB" / f"{split}.tsv"
+        (data / f"{split}.tsv").write_text(head_lines(source, 200))
+    base = build_tiny_bert(tokenizer_dir, tmp_path / "base", head="base", hidden=64)
+    argv = ["train", "ner", "--base", str(base), "--data", str(data), "--out", str(tmp_path / "m")]
+    assert main([*argv, "--epochs", "1", "--max-length", "64", "--lr", "1e-3"]) == 0
+    printed = capsys.readouterr().out
+    result = json.loads((tmp_path / "m" / "biolite-train.json").read_text())["result"]
+    per_type = result["eval_per_type"]
+    assert set(per_type) == {"Chemical", "Disease"}
+    gold = load_ner_split(data, "devel")
+    for kind, scores in per_type.items():
+        assert scores["support"] == sum(t == f"B-{kind}" for s in gold for t in s.tags)
+        assert f"{kind} " in printed and f"(support {scores['support']})" in printed
+    card = (tmp_path / "m" / "README.md").read_text()
+    assert "| Chemical |" in card and "| Disease |" in card
