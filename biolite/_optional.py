@@ -18,6 +18,8 @@ _PACKAGES: dict[str, tuple[str, str | None]] = {
     "lxml.etree": ("lxml", None),
     "bioc": ("bioc", None),
     "syntok.segmenter": ("syntok", None),
+    "abbreviations.schwartz_hearst": ("abbreviations", None),
+    "sklearn": ("scikit-learn", None),
     "ray": ("ray[data]", "ray"),
 }
 

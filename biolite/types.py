@@ -14,7 +14,8 @@ class Entity(BaseModel):
 
     ``head`` names the head of a multi-head model that found it (its training
     corpus, e.g. ``BC5CDR-chem``); ``model`` the model that found it in a bulk run;
-    ``id`` its concept identifier (PubTator's sixth column, e.g. ``D003920``);
+    ``id`` its concept identifier (PubTator's sixth column, e.g. ``D003920``) and
+    ``link_score`` the linker's confidence in it;
     ``parts`` a composite mention's part texts (PubTator's seventh column).
     Each is ``None``, and left out of dumps, when unknown.
     """
@@ -31,6 +32,9 @@ class Entity(BaseModel):
     head: str | None = Field(None, description="head of a multi-head model that found it")
     model: str | None = Field(None, description="model that found it (bulk annotation)")
     id: str | None = Field(None, description="concept identifier, e.g. a MeSH id")
+    link_score: float | None = Field(
+        None, ge=0.0, le=1.0, description="how sure the linker is of ``id`` (None: not linked)"
+    )
     parts: str | None = Field(
         None,
         description="texts of a composite mention's parts, '|'-joined as PubTator's "
@@ -47,7 +51,7 @@ class Entity(BaseModel):
 
 
 #: ``Entity`` fields left out of dumps when ``None``
-_OPTIONAL = ("head", "model", "id", "parts")
+_OPTIONAL = ("head", "model", "id", "link_score", "parts")
 
 
 class TypeScores(BaseModel):

@@ -12,19 +12,10 @@ from typing import Any
 from biolite.errors import IntegrityError
 from biolite.files import sha256
 from biolite.model_files.export_dir import EXPORT_MANIFEST as MANIFEST
-from biolite.model_files.export_dir import read_manifest, verify_manifest
+from biolite.model_files.export_dir import file_table, read_manifest, verify_manifest
 
 __all__ = ["MANIFEST", "IntegrityError", "file_table", "read_manifest", "sha256"]
 __all__ += ["heads_record", "source_record", "verify_manifest", "versions", "write_manifest"]
-
-
-def file_table(directory: Path) -> dict[str, dict[str, Any]]:
-    """``{name: {size, sha256}}`` for every file in ``directory`` except the manifest."""
-    return {
-        p.name: {"size": p.stat().st_size, "sha256": sha256(p)}
-        for p in sorted(directory.iterdir())
-        if p.is_file() and p.name != MANIFEST
-    }
 
 
 def write_manifest(directory: Path, record: dict[str, Any]) -> dict[str, Any]:

@@ -101,6 +101,11 @@ class AnnotateConfig(BaseModel):
     threads: int | None = Field(
         None, ge=1, description="intra-op threads per model (default: CPUs per worker)"
     )
+    linker: str | None = Field(
+        None,
+        description="linker folder (biolite link build): every mention gets its concept id "
+        "(PubTator 6th column, BioC identifier infon, JSONL id)",
+    )
     progress: bool = Field(True, description="show a progress bar")
     ner: NerOptions = Field(
         default_factory=NerOptions,
@@ -156,6 +161,8 @@ class AnnotateConfig(BaseModel):
             options["batch_size"] = self.batch_size
         if self.precision:
             options["precision"] = self.precision
+        if self.linker:
+            options["linker"] = self.linker
         return options
 
     def fingerprint(self) -> dict:
@@ -167,4 +174,16 @@ class AnnotateConfig(BaseModel):
             "shard_size": self.shard_size,
             "ner": self.ner.model_dump(),
             "precision": self.precision or "auto",
+            "linker": _linker_identity(self.linker),
         }
+
+
+def _linker_identity(linker: str | None) -> dict | None:
+    """A linker folder's path and the sha256 of its manifest (which lists every file's)."""
+    if linker is None:
+        return None
+    from biolite.files import sha256
+    from biolite.link.manifest import MANIFEST, verified_manifest
+
+    verified_manifest(Path(linker))
+    return {"path": str(Path(linker).resolve()), "sha256": sha256(Path(linker) / MANIFEST)}

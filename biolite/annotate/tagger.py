@@ -41,9 +41,10 @@ class Tagger:
             for doc in docs:
                 doc.annotations = []
         for name, ner in self.pipelines:
-            found = ner(texts, progress=progress) if texts else []
+            found = _entities(ner, texts, progress) if texts else []
+            new: dict[int, list] = {id(doc): [] for doc in docs}
             for (doc, passage), entities in zip(passages, found):
-                doc.annotations += [
+                new[id(doc)] += [
                     e.model_copy(
                         update={
                             "start": passage.offset + e.start,
@@ -54,8 +55,19 @@ class Tagger:
                     )
                     for e in entities
                 ]
+            linker = getattr(ner, "linker", None)
+            if linker is not None:  # whole documents: the title's abbreviations hold below it
+                linked = linker.link_many([(doc.text, new[id(doc)]) for doc in docs])
+                new = {id(doc): mentions for doc, mentions in zip(docs, linked)}
+            for doc in docs:
+                doc.annotations += new[id(doc)]
         for doc in docs:
             doc.annotations.sort(key=lambda a: (a.start, a.end, a.label, a.model or ""))
+
+    @property
+    def linkers(self) -> list[Any]:
+        """The linkers of the pipelines that have one."""
+        return [ner.linker for _, ner in self.pipelines if getattr(ner, "linker", None)]
 
     @property
     def work(self) -> Work:
@@ -67,3 +79,10 @@ class Tagger:
         """The entity types the models tag."""
         found = {label[2:] for _, ner in self.pipelines for label in ner.labels if label != "O"}
         return sorted(found)
+
+
+def _entities(ner: Any, texts: list[str], progress: bool) -> list:
+    """Each passage's mentions; a pipeline's own linker is left for the whole document."""
+    if getattr(ner, "linker", None) is not None:
+        return ner.predict(texts, progress, link=False)
+    return ner(texts, progress=progress)

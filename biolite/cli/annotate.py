@@ -28,6 +28,7 @@ _FIELDS = (
     "precision",
     "batch_size",
     "threads",
+    "linker",
 )
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from biolite.cli.options import (
     FORMATTER,
     add_io_options,
+    add_linker_option,
     add_model_options,
     build_pipeline,
     pipeline_kwargs,
@@ -38,6 +39,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--chunk", type=int, default=256, help="documents per step (and per save)")
     add_model_options(p)
+    add_linker_option(p)
     p.set_defaults(func=run)
 
 

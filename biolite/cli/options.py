@@ -135,7 +135,16 @@ def pipeline_kwargs(args: argparse.Namespace, task: str = "ner") -> dict[str, An
         kwargs["precision"] = args.precision
     if getattr(args, "trust_unverified", False):
         kwargs["trust_unverified"] = True
+    if getattr(args, "linker", None):
+        kwargs["linker"] = str(args.linker)
     return {"model": args.model, "runtime": args.runtime, "device": args.device, **kwargs}
+
+
+def add_linker_option(p: argparse.ArgumentParser) -> None:
+    """``--linker``: concept ids for every entity (commands that run an NER model)."""
+    from biolite.annotate.config import AnnotateConfig
+
+    add_field(p, AnnotateConfig, "linker")
 
 
 def build_pipeline(args: argparse.Namespace, task: str = "ner", **extra: Any):

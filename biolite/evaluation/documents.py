@@ -84,7 +84,7 @@ def evaluate_documents(
     pred = {(d.id, a.start, a.end, a.label) for d in docs for a in d.annotations}
     types = sorted({g[3] for g in gold} | {p[3] for p in pred})
     per_type = {
-        t: _scores({g for g in gold if g[3] == t}, {p for p in pred if p[3] == t}) for t in types
+        t: set_scores({g for g in gold if g[3] == t}, {p for p in pred if p[3] == t}) for t in types
     }
     return DocumentEvaluation(
         model=str(getattr(ner, "model", "")),
@@ -93,7 +93,7 @@ def evaluate_documents(
         gold_mentions=len(gold),
         predicted_mentions=len(pred),
         type_map=type_map,
-        overall=_scores(gold, pred),
+        overall=set_scores(gold, pred),
         per_type=per_type,
         seconds=round(seconds, 3),
         skipped=skipped,
@@ -111,7 +111,8 @@ def _check_types(ner: Any, gold: set, path: Path) -> None:
         )
 
 
-def _scores(gold: set, pred: set) -> TypeScores:
+def set_scores(gold: set, pred: set) -> TypeScores:
+    """Precision / recall / F1 of a predicted set against a gold set (exact members)."""
     hits = len(gold & pred)
     precision = hits / len(pred) if pred else 0.0
     recall = hits / len(gold) if gold else 0.0

@@ -36,14 +36,40 @@ def _from_document(doc: Document):
         out = bioc.BioCAnnotation()
         out.id, out.text = f"T{n}", a.text
         out.infons["type"] = a.label
-        infons = (("identifier", a.id), ("score", a.score), ("model", a.model), ("parts", a.parts))
+        infons = (
+            ("identifier", a.id),
+            *vocabulary_infon(a.id),
+            ("score", a.score),
+            ("link_score", a.link_score),
+            ("model", a.model),
+            ("parts", a.parts),
+        )
         for key, value in infons:
             if value is not None:
-                out.infons[key] = f"{value:.4f}" if key == "score" else str(value)
+                out.infons[key] = f"{value:.4f}" if key.endswith("score") else str(value)
         out.add_location(bioc.BioCLocation(a.start, a.end - a.start))
         holder = _holder(item, doc, a)
         holder.add_annotation(out)
     return item
+
+
+def vocabulary_infon(concept: str | None) -> list[tuple[str, str]]:
+    """The vocabulary-keyed infon of an id, as the CDR corpus's BioC writes it:
+    ``D008094`` -> ``("MESH", "D008094")``, ``OMIM:1234`` -> ``("OMIM", "1234")``; none
+    for an id of no known vocabulary."""
+    from biolite.link.terms import MESH_UI
+
+    if not concept:
+        return []
+    ids = concept.replace("+", "|").split("|")
+    prefixes = {
+        i.split(":", 1)[0] if ":" in i else ("MESH" if MESH_UI.match(i) else "") for i in ids
+    }
+    if len(prefixes) != 1 or "" in prefixes:
+        return []
+    (prefix,) = prefixes
+    bare = concept.replace(f"{prefix}:", "")
+    return [(prefix.upper(), bare)]
 
 
 def _holder(item, doc: Document, a: Entity):
@@ -97,8 +123,9 @@ def _annotation(start: int, end: int, given: str | None, infons: dict, text: str
         end=end,
         text=given if given is not None else text[start:end],
         label=infons.get("type", ""),
-        id=infons.get("identifier"),
+        id=infons.get("identifier") or infons.get("MESH"),
         score=float(score) if score not in (None, "") else None,
+        link_score=float(link) if (link := infons.get("link_score")) not in (None, "") else None,
         model=infons.get("model"),
         parts=infons.get("parts"),
     )

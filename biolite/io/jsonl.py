@@ -79,7 +79,8 @@ def row_document(obj: dict[str, Any], lineno: int = 0, path: str = "") -> Docume
 
 
 def _entity(e: dict[str, Any]) -> Entity:
-    known = {k: e[k] for k in ("id", "score", "model", "head", "parts") if e.get(k) is not None}
+    fields = ("id", "link_score", "score", "model", "head", "parts")
+    known = {k: e[k] for k in fields if e.get(k) is not None}
     return Entity(
         start=int(e["start"]),
         end=int(e["end"]),
@@ -119,7 +120,7 @@ def as_json(doc: Document) -> dict[str, Any]:
 def entity_json(e: Entity) -> dict[str, Any]:
     """The one JSON form of a mention (JSONL output of ``annotate`` and ``ner --input``):
     ``text``, ``label``, ``start``, ``end``, ``score`` (4 decimals), then ``head``,
-    ``model`` and ``id`` when known."""
+    ``model``, ``id`` and ``link_score`` when known."""
     out = e.model_dump()
     out["score"] = None if e.score is None else round(e.score, 4)
     return out

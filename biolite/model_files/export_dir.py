@@ -62,31 +62,39 @@ def onnx_precision(file: Path) -> str:
     return next((p for p, f in ONNX_FILES.items() if f == Path(file).name), "fp32")
 
 
-def read_manifest(directory: Path) -> dict[str, Any] | None:
+def read_manifest(directory: Path, manifest: str = EXPORT_MANIFEST) -> dict[str, Any] | None:
     """The manifest of an export directory, or ``None`` for a plain ONNX folder."""
-    path = Path(directory) / EXPORT_MANIFEST
+    path = Path(directory) / manifest
     return json.loads(path.read_text()) if path.is_file() else None
 
 
-def verify_manifest(directory: Path) -> dict[str, Any] | None:
-    """Check every listed file's size and sha256; raise ``IntegrityError`` on mismatch."""
-    manifest = read_manifest(directory)
-    if manifest is None:
+def file_table(directory: Path, manifest: str = EXPORT_MANIFEST) -> dict[str, dict[str, Any]]:
+    """``{name: {size, sha256}}`` for every file in ``directory`` except the manifest."""
+    return {
+        p.name: {"size": p.stat().st_size, "sha256": sha256(p)}
+        for p in sorted(Path(directory).iterdir())
+        if p.is_file() and p.name != manifest
+    }
+
+
+def verify_manifest(directory: Path, manifest: str = EXPORT_MANIFEST) -> dict[str, Any] | None:
+    """Check every listed file's size and sha256; raise ``IntegrityError`` on mismatch
+    (``manifest``: the manifest's file name, an export's by default)."""
+    record = read_manifest(directory, manifest)
+    if record is None:
         return None
-    for name, entry in manifest["files"].items():
+    for name, entry in record["files"].items():
         if Path(name).name != name or name in ("", ".", ".."):
-            raise IntegrityError(
-                f"{EXPORT_MANIFEST} in {directory} lists {name!r}: not a file name"
-            )
+            raise IntegrityError(f"{manifest} in {directory} lists {name!r}: not a file name")
         path = Path(directory) / name
         if not path.is_file():
-            raise IntegrityError(f"{path} is listed in {EXPORT_MANIFEST} but missing; re-export")
+            raise IntegrityError(f"{path} is listed in {manifest} but missing; rebuild it")
         if path.stat().st_size != entry["size"] or sha256(path) != entry["sha256"]:
             raise IntegrityError(
-                f"{path} does not match its sha256 in {EXPORT_MANIFEST}: the file "
-                "was modified after export; re-export or restore it"
+                f"{path} does not match its sha256 in {manifest}: the file was modified "
+                "after it was written; rebuild or restore it"
             )
-    return manifest
+    return record
 
 
 #: files a runtime, tokenizer or server would read from an export folder

@@ -21,9 +21,30 @@ from biolite.runtimes.batching import run_task
 
 
 class NerPipeline(Pipeline):
-    """Text in, entities out. Call with a string or a list of strings."""
+    """Text in, entities out. Call with a string or a list of strings.
+
+    With ``linker`` (a folder ``biolite link build`` wrote, or a ``biolite.link.Linker``)
+    each entity also gets its concept ``id`` and ``link_score``, each text read as one
+    document (abbreviations it defines apply to all of it)."""
 
     task_name = "ner"
+    extra_options = ("linker",)
+    linker = None
+
+    def configure(self, linker=None) -> None:
+        """``linker``: a linker folder or ``Linker`` whose types match the model's labels."""
+        from biolite.link import load_linker
+
+        self.linker = load_linker(linker)
+        if self.linker is not None:
+            self.linker.check_labels(entity_types(self.labels), f"model {self.model}")
+
+    def predict(self, items: Sequence[str], progress: bool = False, link: bool = True) -> list:
+        """Entities per text, linked when the pipeline has a linker (and ``link``)."""
+        found = super().predict(items, progress)
+        if self.linker is None or not link:
+            return found
+        return self.linker.link_many(list(zip(items, found)))
 
     def __call__(self, inputs: str | bytes | Sequence[str], progress: bool = False):
         """Entities of one document, or a list of entity lists for a list of documents."""
@@ -48,4 +69,11 @@ class NerPipeline(Pipeline):
         """This pipeline restricted to one head of a multi-head model (shares the runtime)."""
         if not self.heads:
             raise ConfigError(f"{self.model} has one head; for_head() is for multi-head models")
-        return type(self)(self.task.head(name), self.runtime, self.batching, f"{self.model}#{name}")
+        pipe = type(self)(self.task.head(name), self.runtime, self.batching, f"{self.model}#{name}")
+        pipe.linker = self.linker
+        return pipe
+
+
+def entity_types(labels: Sequence[str]) -> list[str]:
+    """The entity types of BIO ``labels`` (``B-Disease`` -> ``Disease``)."""
+    return sorted({label[2:] for label in labels if label != "O"})
