@@ -5,7 +5,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from biolite.cli.options import FORMATTER, add_model_options, build_pipeline, pipeline_kwargs
+from biolite.cli.link import _settings_options, settings_given
+from biolite.cli.options import (
+    FORMATTER,
+    add_linker_option,
+    add_model_options,
+    build_pipeline,
+    pipeline_kwargs,
+)
 from biolite.evaluation import percent
 
 
@@ -59,7 +66,25 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     ner.add_argument("--json", action="store_true", help="print the result as JSON")
     add_model_options(ner)
+    add_linker_option(ner)
     ner.set_defaults(func=run_ner)
+    link = tasks.add_parser(
+        "link",
+        help="gold mentions -> linker: accuracy per type, ceiling, recall@k, concept F1",
+        description="Give the gold mentions of a PubTator/BioC file (spans and types, ids "
+        "hidden) to a linker and score its ids: accuracy per type (a composite mention needs "
+        "every id), the ceiling the linker's names allow, recall@1/5/10 of its candidates, "
+        "and concept-level P/R/F1 the way the BioCreative V CDR evaluator counts them.",
+        formatter_class=FORMATTER,
+    )
+    link.add_argument("--linker", required=True, type=Path, help="linker folder")
+    link.add_argument("--data", required=True, type=Path, help="PubTator or BioC file with ids")
+    link.add_argument(
+        "--type-map", default=None, metavar="GOLD=TYPE,...", help="rename gold types first"
+    )
+    link.add_argument("--json", action="store_true", help="print the result as JSON")
+    _settings_options(link)
+    link.set_defaults(func=run_link)
     re_ = tasks.add_parser(
         "re",
         help="GAD binary F1 or ChemProt micro F1 (BLUE convention)",
@@ -155,6 +180,42 @@ def run_documents(args: argparse.Namespace) -> int:
         + (f"; {len(result.skipped)} unreadable documents not scored" if result.skipped else "")
     )
     _table([("overall", result.overall), *sorted(result.per_type.items())])
+    if result.concepts:
+        print("concept level (document, type, id), as the BioCreative V CDR evaluator counts:")
+        _table([("overall", result.concepts["overall"]), *_types(result.concepts)])
+    return 0
+
+
+def _types(scores: dict) -> list:
+    return sorted((k, v) for k, v in scores.items() if k != "overall")
+
+
+def run_link(args: argparse.Namespace) -> int:
+    from biolite.evaluation.documents import parse_type_map
+    from biolite.evaluation.linking import evaluate_linking
+    from biolite.link import Linker
+
+    linker = Linker(args.linker, **settings_given(args))
+    result = evaluate_linking(linker, args.data, parse_type_map(args.type_map))
+    if args.json:
+        print(result.model_dump_json(indent=2))
+        return 0
+    print(
+        f"{result.linker} on {result.data}: {result.documents} documents; steps "
+        f"{', '.join(result.steps)}; threshold {result.threshold}; "
+        f"{result.mentions_per_second:,.0f} mentions/s"
+    )
+    ks = next(iter(result.per_type.values())).recall_at if result.per_type else {}
+    header = "".join(f"{'R@' + str(k):>8}" for k in ks)
+    print(f"{'type':<14}{'mentions':>9}{'accuracy':>10}{'ceiling':>9}{'share':>8}{header}")
+    for kind, s in result.per_type.items():
+        recalls = "".join(f"{percent(v):>8}" for v in s.recall_at.values())
+        print(
+            f"{kind:<14}{s.mentions:>9}{percent(s.accuracy):>10}{percent(s.ceiling):>9}"
+            f"{percent(s.share_of_ceiling):>8}{recalls}"
+        )
+    print("concept level (document, type, id):")
+    _table([("overall", result.concepts["overall"]), *_types(result.concepts)])
     return 0
 
 

@@ -17,6 +17,7 @@ COMMANDS = [
     "ner",
     "re",
     "annotate",
+    "link",
     "train",
     "distill",
     "evaluate",

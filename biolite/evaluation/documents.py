@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict
 
 from biolite.errors import ConfigError, DataError
 from biolite.io import Document, read_documents
+from biolite.link.terms import concept_ids
 from biolite.types import TypeScores
 
 
@@ -35,6 +36,8 @@ class DocumentEvaluation(BaseModel):
     per_type: dict[str, TypeScores]
     seconds: float
     skipped: list[str] = []  # documents that could not be read (only with allow_skipped)
+    #: with a linker: concept-level scores per type, as the BioCreative V CDR evaluator counts
+    concepts: dict[str, TypeScores] | None = None
 
 
 def parse_type_map(spec: str | None) -> dict[str, str]:
@@ -78,6 +81,7 @@ def evaluate_documents(
         (d.id, a.start, a.end, type_map.get(a.label, a.label)) for d in docs for a in d.annotations
     }
     _check_types(ner, gold, path)
+    gold_concepts = concept_set(docs, type_map)
     started = time.perf_counter()
     Tagger([("model", ner)]).tag(docs, progress=progress)
     seconds = time.perf_counter() - started
@@ -97,7 +101,35 @@ def evaluate_documents(
         per_type=per_type,
         seconds=round(seconds, 3),
         skipped=skipped,
+        concepts=concept_scores(gold_concepts, concept_set(docs)) if ner_linker(ner) else None,
     )
+
+
+def ner_linker(ner: Any) -> Any:
+    """The linker of an NER pipeline, if it has one."""
+    return getattr(ner, "linker", None)
+
+
+def concept_set(docs: list[Document], type_map: dict[str, str] | None = None) -> set:
+    """``(document, type, id)`` of every mention with an id, composite ids split (``-1``
+    and ``-`` are no id), the BioCreative V CDR evaluator's concept-level unit."""
+    type_map = type_map or {}
+    return {
+        (d.id, type_map.get(a.label, a.label), concept)
+        for d in docs
+        for a in d.annotations
+        for concept in concept_ids(a.id)
+    }
+
+
+def concept_scores(gold: set, pred: set) -> dict[str, TypeScores]:
+    """Concept-level scores per type and ``overall``."""
+    types = sorted({t for _, t, _ in gold | pred})
+    scores = {
+        t: set_scores({x for x in gold if x[1] == t}, {x for x in pred if x[1] == t}) for t in types
+    }
+    scores["overall"] = set_scores(gold, pred)
+    return scores
 
 
 def _check_types(ner: Any, gold: set, path: Path) -> None:

@@ -14,15 +14,15 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
 from biolite.errors import DataError
-from biolite.evaluation.documents import set_scores
+from biolite.evaluation.documents import concept_scores, concept_set
 from biolite.io import Document, read_documents
-from biolite.link.vocab.corpus import NO_CONCEPT
+from biolite.link.terms import concept_ids
 from biolite.types import TypeScores
 
 
@@ -55,12 +55,6 @@ class LinkingEvaluation(BaseModel):
     mentions_per_second: float
 
 
-def gold_ids(concept: str | None) -> frozenset[str]:
-    """The ids of a gold mention (``D1|D2`` -> both), empty for "no concept"."""
-    ids = frozenset(i.strip() for i in (concept or "").split("|"))
-    return frozenset() if ids & NO_CONCEPT or not ids else ids
-
-
 def evaluate_linking(
     linker, path: Path, type_map: dict[str, str] | None = None, ks: Sequence[int] = (1, 5, 10)
 ) -> LinkingEvaluation:
@@ -78,7 +72,7 @@ def evaluate_linking(
     tally: dict[str, Counter] = {}
     for doc, links in zip(docs, found):
         for gold, pred in zip(doc.annotations, links):
-            ids = gold_ids(gold.id)
+            ids = concept_ids(gold.id)
             if ids:
                 _count(tally.setdefault(gold.label, Counter()), linker, gold, ids, pred, ks)
     mentions = sum(len(m) for m in given)
@@ -89,7 +83,9 @@ def evaluate_linking(
         steps=linker.settings.steps,
         threshold=linker.settings.threshold,
         per_type={kind: _type_scores(c, ks) for kind, c in sorted(tally.items())},
-        concepts=concept_scores(docs, [_doc(d, p) for d, p in zip(docs, linked)]),
+        concepts=concept_scores(
+            concept_set(docs), concept_set([_doc(d, p) for d, p in zip(docs, linked)])
+        ),
         mentions_per_second=round(mentions / seconds, 1) if seconds else 0.0,
     )
 
@@ -144,24 +140,3 @@ def _doc(doc: Document, mentions: list) -> Document:
     out = Document(doc.id, doc.passages, infons=doc.infons)
     out.annotations = mentions
     return out
-
-
-def concept_set(docs: Iterable[Document]) -> set[tuple[str, str, str]]:
-    """``(document, type, id)`` of every mention with an id, composite ids split."""
-    return {
-        (d.id, a.label, concept) for d in docs for a in d.annotations for concept in gold_ids(a.id)
-    }
-
-
-def concept_scores(
-    gold: Iterable[Document], predicted: Iterable[Document]
-) -> dict[str, TypeScores]:
-    """Concept-level precision / recall / F1 per type (and ``overall``), as the
-    BioCreative V CDR evaluator counts them."""
-    g, p = concept_set(gold), concept_set(predicted)
-    types = sorted({t for _, t, _ in g | p})
-    scores = {
-        t: set_scores({x for x in g if x[1] == t}, {x for x in p if x[1] == t}) for t in types
-    }
-    scores["overall"] = set_scores(g, p)
-    return scores

@@ -102,3 +102,9 @@ class Skipped:
 
     def __str__(self) -> str:
         return f"{self.path}:{self.where}: {self.message}"
+
+    @property
+    def line(self) -> int:
+        """The line number ``where`` names (0 when it names none)."""
+        found = re.search(r"line (\d+)", self.where)
+        return int(found.group(1)) if found else 0

@@ -9,6 +9,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from biolite.link.terms import IdStyle
+from biolite.link.vocab import READERS
 from biolite.table import Table, one_of
 
 #: matching steps in the order they run; a mention takes the first id found
@@ -58,7 +59,7 @@ class LinkBuildConfig(BaseModel):
         default_factory=list,
         description="annotated PubTator corpora whose mention texts become names of their ids",
     )
-    vocab_format: str | None = Field(
+    vocab_format: Annotated[str, AfterValidator(one_of(READERS))] | None = Field(
         None, description="format of every --vocab file (default: from name and first bytes)"
     )
     out: Path = Field(description="linker folder to write")

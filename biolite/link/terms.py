@@ -35,3 +35,13 @@ def spell_id(raw: str, style: IdStyle) -> str:
     if MESH_UI.match(bare):
         return bare if style == "bare" else f"MESH:{bare}"
     return raw
+
+
+#: ids that say "no concept" (the CDR corpus's ``-1``, PubTator's ``-``)
+NO_CONCEPT = frozenset({"", "-", "-1"})
+
+
+def concept_ids(concept: str | None) -> frozenset[str]:
+    """The ids of a mention (a composite ``D1|D2`` -> both); empty for "no concept"."""
+    ids = frozenset(i.strip() for i in (concept or "").split("|"))
+    return frozenset() if ids & NO_CONCEPT or not ids else ids

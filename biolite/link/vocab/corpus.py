@@ -12,10 +12,7 @@ from pathlib import Path
 from biolite.errors import DataFormatError
 from biolite.io.document import Skipped
 from biolite.io.pubtator import read as read_pubtator
-from biolite.link.terms import Term
-
-#: ids that say "no concept"
-NO_CONCEPT = frozenset({"", "-", "-1"})
+from biolite.link.terms import NO_CONCEPT, Term
 
 
 def read(path: Path) -> Iterator[Term]:
@@ -23,7 +20,7 @@ def read(path: Path) -> Iterator[Term]:
     counts: Counter = Counter()
     for doc in read_pubtator(path):
         if isinstance(doc, Skipped):
-            raise DataFormatError(path, int(doc.where.split()[-1]), doc.problem)
+            raise DataFormatError(path, doc.line, doc.message)
         for a in doc.annotations:
             for concept, text in _named_ids(a):
                 counts[concept, a.label, text] += 1

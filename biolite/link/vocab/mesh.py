@@ -48,7 +48,7 @@ def read_supplementary(path: Path) -> Iterator[Term]:
 def _records(path: Path, tag: str) -> Iterator:
     for item in iter_records(path, tag, "reading MeSH XML"):
         if isinstance(item, Skipped):
-            raise DataFormatError(path, int(item.where.split()[-1]), item.problem)
+            raise DataFormatError(path, item.line, item.message)
         yield item
 
 
