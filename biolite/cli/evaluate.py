@@ -19,7 +19,7 @@ from biolite.evaluation import percent
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "evaluate",
-        help="score a model on a labelled dataset (ner, re)",
+        help="score a model or linker on labelled data (ner, re, link)",
         description="Evaluate a fine-tuned model on a dataset split.",
     )
     tasks = p.add_subparsers(dest="task", metavar="TASK", required=True)
