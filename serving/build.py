@@ -70,6 +70,11 @@ class PipelineBuild(BaseModel):
         ge=1,
         description="onnxruntime threads per python-step instance (unset: cores/instances)",
     )
+    linker: Path | None = Field(
+        None,
+        description="linker folder (biolite link build) copied into the repository: served "
+        "entities carry their concept id and link_score (ner only)",
+    )
 
     @field_validator("name")
     @classmethod
@@ -110,6 +115,15 @@ class PipelineBuild(BaseModel):
                 "max_width": self.options.max_length,
             }
         )
+
+    @model_validator(mode="after")
+    def _linker_links_entities(self) -> PipelineBuild:
+        if (
+            self.linker is not None
+            and "linker" not in load(get_task(self.task).pipeline_class).extra_options
+        ):
+            raise ConfigError(f"--linker gives entities ids; task {self.task!r} has no entities")
+        return self
 
     @model_validator(mode="after")
     def _inline_runs_on_cpu(self) -> PipelineBuild:

@@ -40,11 +40,14 @@ def load_served(folder: Path, params: dict[str, str], runtime: Any) -> Handler:
     info = get_task(params["task"])
     if not hasattr(runtime, "infer"):
         runtime = FunctionRuntime(runtime, AutoConfig.from_pretrained(folder), name="triton-step")
+    options = json.loads(params.get("task_options", "{}"))
+    if params.get("linker"):  # verified again as it loads (the repository's copy)
+        options["linker"] = folder / params["linker"]
     pipeline = load(info.pipeline_class).from_files(
         folder,
         runtime,
         Batching.model_validate_json(params["batching"]),
-        json.loads(params.get("task_options", "{}")),
+        options,
         model=params.get("model_step", ""),
     )
     limits = Limits(max_chars=int(params.get("max_chars", 200_000)))

@@ -208,6 +208,22 @@ _STEP_FLAVOURS = {
 }
 
 
+#: where a served pipeline's linker folder goes inside the entry model's version folder
+LINKER_FOLDER = "linker"
+
+
+def _linker_copy(stage: Path, linker: Path) -> str:
+    """Copy a verified linker folder (its listed files only) beside the tokenizer."""
+    from biolite.link.manifest import MANIFEST, verified_manifest
+
+    manifest = verified_manifest(linker)
+    target = stage / "1" / LINKER_FOLDER
+    target.mkdir()
+    for name in [*manifest["files"], MANIFEST]:
+        shutil.copy(Path(linker) / name, target / name)
+    return LINKER_FOLDER
+
+
 def _entry(stage: Path, build: PipelineBuild, names: list[str]) -> TritonModelSpec:
     for name in TOKENIZER_FILES:
         if _listed(build, name):
@@ -221,6 +237,8 @@ def _entry(stage: Path, build: PipelineBuild, names: list[str]) -> TritonModelSp
         "batching": build.entry_batching().model_dump_json(),
         "output_name": output,
     }
+    if build.linker is not None:
+        parameters["linker"] = _linker_copy(stage, build.linker)
     if _STEP_FLAVOURS[build.backend] is None:
         parameters.update(_onnx_copy(stage, build))
     else:

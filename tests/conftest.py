@@ -276,3 +276,18 @@ def mention(start: int, end: int, text: str, label: str, **known):
     from biolite.types import Entity
 
     return Entity(start=start, end=end, text=text, label=label, **known)
+
+
+@pytest.fixture(scope="session")
+def cdr(data_dir) -> Path:
+    return data_dir / "BC5CDR" / "pubtator"
+
+
+@pytest.fixture(scope="session")
+def cdr_linker(cdr, tmp_path_factory) -> Path:
+    """A linker learnt from the CDR training split only."""
+    from biolite.link import LinkBuildConfig, build_linker
+
+    out = tmp_path_factory.mktemp("linkers") / "cdr"
+    build_linker(LinkBuildConfig(lexicon=[cdr / "CDR_TrainingSet.PubTator.txt"], out=out), False)
+    return out

@@ -18,18 +18,18 @@ from pathlib import Path
 from typing import Any
 
 from biolite.files import check_name, sha256, staged_output
-from biolite.link import normalize
 from biolite.link.config import LinkBuildConfig
 from biolite.link.index import NgramIndex
 from biolite.link.manifest import MANIFEST, write_linker_manifest
+from biolite.link.normalize import bag_key, key, lower_key, words
 from biolite.link.terms import Term, spell_id
 from biolite.link.vocab import detect, read_terms
 
 #: lookup table name -> the key function of its step
 KEYS: dict[str, Callable[[str], str]] = {
-    "exact": normalize.key,
-    "bag": normalize.bag_key,
-    "lower": normalize.lower_key,
+    "exact": key,
+    "bag": bag_key,
+    "lower": lower_key,
 }
 
 
@@ -93,7 +93,7 @@ def _read_source(
         if config.types is not None and kind not in config.types:
             seen["other_types"] += 1
             continue
-        if not term.name.strip() or not normalize.key(term.name):
+        if not term.name.strip() or not key(term.name):
             counts["empty"] += 1
             seen["empty_names"] += 1
             continue
@@ -149,7 +149,7 @@ def _rows(pairs, preferred) -> list[tuple[str, str]]:
     """One row per normalized name with its heaviest id (the approximate step's targets)."""
     best: dict[str, tuple[float, str]] = {}
     for (concept, name), weight in pairs:
-        text = " ".join(normalize.words(name))
+        text = " ".join(words(name))
         score = weight + (0.5 if (concept, name) in preferred else 0)
         if text not in best or score > best[text][0]:
             best[text] = (score, concept)

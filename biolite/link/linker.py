@@ -18,12 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from biolite.errors import ConfigError
-from biolite.link import composite, normalize
 from biolite.link.abbreviations import definitions
 from biolite.link.build import KEYS
+from biolite.link.composite import readings
 from biolite.link.config import LinkSettings
 from biolite.link.index import NgramIndex
 from biolite.link.manifest import verified_manifest
+from biolite.link.normalize import words
 from biolite.types import Entity
 
 log = logging.getLogger(__name__)
@@ -146,7 +147,7 @@ class Linker:
             if step in tables.keys and (link := tables.lookup(step, text))
         ][:1]
         if tables.index is not None:
-            for row, score in tables.index.search([" ".join(normalize.words(text))], k)[0]:
+            for row, score in tables.index.search([" ".join(words(text))], k)[0]:
                 if tables.rows[row] not in {c for c, _ in found}:
                     found.append((tables.rows[row], score))
         return found[:k]
@@ -179,7 +180,7 @@ class Linker:
 
     def _composite(self, tables: _Tables, name: str, steps) -> Link | None:
         lookups = [s for s in steps if s in tables.keys]
-        for parts in composite.readings(name):
+        for parts in readings(name):
             found = [next((x for s in lookups if (x := tables.lookup(s, p))), None) for p in parts]
             if all(found):
                 ids = list(dict.fromkeys(x.id for x in found))
@@ -194,7 +195,7 @@ class Linker:
                     queries.setdefault(m.label, []).append((d, i, name))
         for kind, asked in queries.items():
             tables = self.tables[kind]
-            texts = [" ".join(normalize.words(name)) for _, _, name in asked]
+            texts = [" ".join(words(name)) for _, _, name in asked]
             for (d, i, name), best in zip(asked, tables.index.search(texts, 1)):
                 if best and best[0][1] >= self.settings.threshold:
                     row, score = best[0]

@@ -170,18 +170,3 @@ def vocab_files(tmp_path_factory) -> dict[str, Path]:
         "obo": write(root / "mondo.obo", OBO),
         "tsv": write(root / "species.tsv", TSV),
     }
-
-
-@pytest.fixture(scope="session")
-def cdr(data_dir) -> Path:
-    return data_dir / "BC5CDR" / "pubtator"
-
-
-@pytest.fixture(scope="session")
-def cdr_linker(cdr, tmp_path_factory) -> Path:
-    """A linker learnt from the CDR training split only."""
-    from biolite.link import LinkBuildConfig, build_linker
-
-    out = tmp_path_factory.mktemp("linkers") / "cdr"
-    build_linker(LinkBuildConfig(lexicon=[cdr / "CDR_TrainingSet.PubTator.txt"], out=out), False)
-    return out

@@ -31,7 +31,7 @@ def bare_export(bare_tokenizer_ner_dir, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def server(ner_export, bare_export, tmp_path_factory):
+def server(ner_export, bare_export, cdr_linker, tmp_path_factory):
     repo = tmp_path_factory.mktemp("repo")
     build_repository(
         repo,
@@ -46,6 +46,9 @@ def server(ner_export, bare_export, tmp_path_factory):
             PipelineBuild(export_dir=bare_export, name="bare", options={"max_length": 128}),
             PipelineBuild(  # the two-hop flavour: entry model -> BLS -> python model step
                 export_dir=ner_export, name="ner_bls", backend="python", precision="int8"
+            ),
+            PipelineBuild(
+                export_dir=ner_export, name="ner_linked", precision="int8", linker=cdr_linker
             ),
         ],
     )
@@ -94,6 +97,38 @@ def test_served_entities_equal_the_in_process_pipeline(server, local, scheme, na
     for got, want in zip(answers, expected):
         assert np.allclose([e.score for e in got], [e.score for e in want], atol=1e-4)
     assert served("") == [] and served(DOCS[0]) == answers[0]
+
+
+LINKED = [
+    "Famotidine-associated delirium. Delirium and status epilepticus (SE) after cocaine; SE "
+    "recurred. Hypertension and myocardial infarction were seen.",
+    *DOCS[:2],
+]
+
+
+def test_served_entities_carry_the_same_concept_ids_as_in_process(server, ner_export, cdr_linker):
+    served = biolite.pipeline("ner", runtime="triton", url=server.grpc_url, model_name="ner_linked")
+    linked = biolite.pipeline("ner", model=ner_export, precision="int8", linker=cdr_linker)
+    answers, expected = served(LINKED), linked(LINKED)
+    assert spans(answers) == spans(expected)
+    ids = [[(e.id, e.link_score) for e in doc] for doc in answers]
+    assert ids == [[(e.id, e.link_score) for e in doc] for doc in expected]
+    assert any(e.id for doc in answers for e in doc)  # the linker really ran on the server
+
+
+def test_a_tampered_linker_in_the_repository_keeps_the_model_from_loading(
+    ner_export, cdr_linker, tmp_path
+):
+    from biolite.serving.integrity import verify_served
+
+    repo = tmp_path / "repo"
+    build_repository(repo, [PipelineBuild(export_dir=ner_export, linker=cdr_linker)])
+    table = repo / "ner" / "1" / "linker" / "Disease.exact.tsv"
+    assert table.is_file()
+    verify_served(repo / "ner")
+    table.write_text(table.read_text() + "planted\tD000001\t99\n")
+    with pytest.raises(Exception, match="Disease.exact.tsv modified"):
+        verify_served(repo / "ner")
 
 
 def test_a_list_longer_than_the_servers_batch_limit_is_split_into_requests(server, local):
