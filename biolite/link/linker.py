@@ -196,7 +196,8 @@ class Linker:
         for kind, asked in queries.items():
             tables = self.tables[kind]
             texts = [" ".join(words(name)) for _, _, name in asked]
-            for (d, i, name), best in zip(asked, tables.index.search(texts, 1)):
+            found = tables.index.search(texts, 1, floor=self.settings.threshold)
+            for (d, i, name), best in zip(asked, found):
                 if best and best[0][1] >= self.settings.threshold:
                     row, score = best[0]
                     links[d][i] = (Link(tables.rows[row], round(score, 4), "approximate"), name)
