@@ -97,7 +97,7 @@ class NgramIndex:
             return []
         scores = np.asarray((self.matrix[rows] @ vector.T).todense()).ravel()
         keep = np.flatnonzero(scores >= floor)
-        best = keep[np.argsort(-scores[keep], kind="stable")[:k]]
+        best = keep[np.lexsort((rows[keep], -scores[keep]))[:k]]  # ties: lower row first
         return [(int(rows[j]), float(scores[j])) for j in best]
 
     @cached_property
@@ -114,6 +114,6 @@ def _top(scores, k: int, floor: float) -> list[list[tuple[int, float]]]:
         lo, hi = scores.indptr[i], scores.indptr[i + 1]
         data, index = scores.data[lo:hi], scores.indices[lo:hi]
         keep = np.flatnonzero(data >= floor) if floor > 0 else np.arange(hi - lo)
-        best = keep[np.argsort(-data[keep], kind="stable")[:k]]
+        best = keep[np.lexsort((index[keep], -data[keep]))[:k]]  # ties: lower row first
         found.append([(int(index[j]), float(data[j])) for j in best])
     return found
