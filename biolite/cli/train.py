@@ -105,6 +105,9 @@ def run_ner(args: argparse.Namespace) -> int:
     _print_result(result, config.eval_split, f"{result.train_sentences} sentences")
     for name, scores in (result.eval_per_corpus or {}).items():
         print(f"  {name:<20} F1 {percent(scores.f1)} %  (support {scores.support})")
+    for point in result.learning_curve or []:
+        shown = "  ".join(f"{k} {percent(v)}" for k, v in point["f1_per_type"].items())
+        print(f"  epoch {point['epoch']:<3} F1 % {shown}")
     for kind, s in (result.eval_per_type or {}).items():
         print(
             f"  {kind:<28} precision {percent(s.precision)}  recall {percent(s.recall)}  "

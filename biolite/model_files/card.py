@@ -134,6 +134,15 @@ def training_card(task: str, config: dict[str, Any], result: dict[str, Any], ver
             f"{percent(s['f1'])} | {s['support']} |"
             for kind, s in types.items()
         )
+    curve = result.get("learning_curve") or []
+    if curve and split:
+        kinds = list(curve[0]["f1_per_type"])
+        evaluation += "\n\nLearning curve (F1 per epoch):\n\n| epoch | " + " | ".join(kinds)
+        evaluation += " |\n|---" + "|---" * len(kinds) + "|\n"
+        evaluation += "\n".join(
+            f"| {p['epoch']} | " + " | ".join(percent(p["f1_per_type"][k]) for k in kinds) + " |"
+            for p in curve
+        )
     f1s = {data: (s or {}).get("f1") for data, s in zip(folders, per_corpus.values())}
     return (
         _metadata(task, config["base"], f1s or dict.fromkeys(folders), split)

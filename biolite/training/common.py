@@ -86,11 +86,13 @@ def train(
     progress: bool,
     compute_loss: Callable[..., Any] | None = None,
     side_inputs: tuple[str, ...] = (),
+    on_epoch: Callable[[Any, int], None] | None = None,
 ) -> Any:
     """Run ``transformers.Trainer`` and return the trained model (``compute_loss``:
     Trainer's ``compute_loss_func``, instead of the model's own loss; ``side_inputs``:
     batch keys that are not model inputs, passed to ``compute_loss`` by name with the
-    fraction of training done as ``progress``)."""
+    fraction of training done as ``progress``; ``on_epoch(model, epoch)``: called at the
+    end of every epoch, e.g. to score the development split)."""
     scratch = workdir / "_checkpoints"
     trainer = _trainer_class(side_inputs)(
         model=model,
@@ -98,11 +100,26 @@ def train(
         train_dataset=features,
         data_collator=collator,
         compute_loss_func=compute_loss,
+        callbacks=[_EpochEnd(on_epoch)] if on_epoch else None,
     )
     tidy_logs(trainer, progress)
     trainer.train()
     shutil.rmtree(scratch, ignore_errors=True)
     return trainer.model
+
+
+def _EpochEnd(on_epoch: Callable[[Any, int], None]) -> Any:  # noqa: N802 (a class factory)
+    """A ``TrainerCallback`` calling ``on_epoch(model, epoch)`` after every epoch."""
+    from transformers import TrainerCallback
+
+    class EpochEnd(TrainerCallback):
+        def on_epoch_end(self, args, state, control, model=None, **kwargs):
+            was_training = model.training
+            model.eval()
+            on_epoch(model, round(state.epoch or 0))
+            model.train(was_training)
+
+    return EpochEnd()
 
 
 def _trainer_class(side_inputs: tuple[str, ...]) -> Any:

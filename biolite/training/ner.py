@@ -63,6 +63,11 @@ class NerTrainConfig(FineTuneConfig):
         "(default 1 each); raises a corpus's share of the gradient without repeating "
         "its sentences",
     )
+    learning_curve: bool = Field(
+        False,
+        description="score the eval split after every epoch, per entity type (printed and "
+        "recorded in biolite-train.json), to choose the number of epochs",
+    )
 
     @model_validator(mode="after")
     def _per_corpus(self) -> NerTrainConfig:
@@ -117,6 +122,8 @@ class NerTrainResult(BaseModel):
     #: each entity type's score (``CORPUS/TYPE`` for a multi-head model)
     eval_per_type: dict[str, TypeScores] | None = None
     train_sentences_per_corpus: dict[str, int] | None = None
+    #: with --learning-curve: per epoch, the eval-split F1 overall and per type
+    learning_curve: list[dict] | None = None
 
 
 def corpus_name(data_dir: Path) -> str:
@@ -135,6 +142,7 @@ def train_ner(config: NerTrainConfig, progress: bool = True) -> NerTrainResult:
     head_names = names if config.multi_head else [None]
     heads = make_heads([(n, labels_of(sents)) for n, sents in zip(head_names, train)])
     sizes = examples_per_corpus(config, names, [len(sents) for sents in train])
+    curve: list[dict] = []
 
     def result(seconds: float, evaluated: dict[str, CorpusScores] | None) -> NerTrainResult:
         several = config.multi_head
@@ -152,11 +160,12 @@ def train_ner(config: NerTrainConfig, progress: bool = True) -> NerTrainResult:
             eval=(mean_scores(scores) if several else scores[names[0]]) if scores else None,
             eval_per_corpus=scores if several else None,
             eval_per_type=per_type or None,
+            learning_curve=curve or None,
         )
 
     return fit_and_save(
         config,
-        lambda workdir: _fit(config, heads, train, workdir, progress),
+        lambda workdir: _fit(config, heads, train, workdir, progress, curve),
         lambda model_dir: _evaluate(config, model_dir),
         result,
     )
@@ -193,6 +202,7 @@ def _fit(
     train: list[list[Sentence]],
     workdir: Path,
     progress: bool,
+    curve: list[dict] | None = None,
 ):
     from transformers import DataCollatorForTokenClassification, set_seed
 
@@ -219,10 +229,46 @@ def _fit(
     # one head: the model's own cross-entropy over every column is the head's loss
     loss = head_loss(heads, config.loss_weight) if len(heads) > 1 else None
     features = mix(groups, config.sampling_temperature, config.seed)
+    on_epoch = None
+    if config.learning_curve and config.eval_split and curve is not None:
+        on_epoch = _curve_point(config, tokenizer, workdir, curve, progress)
     model = train_model(
-        model, features, collator, config, workdir, progress, compute_loss=loss, side_inputs=side
+        model,
+        features,
+        collator,
+        config,
+        workdir,
+        progress,
+        compute_loss=loss,
+        side_inputs=side,
+        on_epoch=on_epoch,
     )
     return model, tokenizer
+
+
+def _curve_point(config: NerTrainConfig, tokenizer, workdir: Path, curve: list, progress: bool):
+    """``on_epoch``: save the model as it is, score the eval split, append a point."""
+
+    def point(model, epoch: int) -> None:
+        snapshot = workdir / "_checkpoints" / "epoch"  # removed with the checkpoints
+        model.save_pretrained(snapshot, safe_serialization=True)
+        tokenizer.save_pretrained(snapshot)
+        scores = _evaluate(config, snapshot) or {}
+        several = config.multi_head
+        per_type = {
+            f"{name}/{kind}" if several else kind: round(s.f1, 4)
+            for name, (_, types) in scores.items()
+            for kind, s in types.items()
+        }
+        overall = {name: round(total.f1, 4) for name, (total, _) in scores.items()}
+        curve.append({"epoch": epoch, "f1": overall, "f1_per_type": per_type})
+        if progress:
+            from tqdm.auto import tqdm
+
+            shown = "  ".join(f"{k} {100 * v:.2f}" for k, v in per_type.items())
+            tqdm.write(f"epoch {epoch} {config.eval_split} F1: {shown}")
+
+    return point
 
 
 #: a corpus's eval-split scores: overall, and per entity type

@@ -114,3 +114,30 @@ def test_train_ner_prints_and_records_each_types_development_scores(
         assert f"{kind} " in printed and f"(support {scores['support']})" in printed
     card = (tmp_path / "m" / "README.md").read_text()
     assert "| Chemical |" in card and "| Disease |" in card
+
+
+def test_a_learning_curve_scores_each_epoch_and_ends_on_the_final_scores(
+    tokenizer_dir, data_dir, tmp_path, capsys
+):
+    from biolite.cli.main import main
+    from tests.conftest import head_lines
+
+    data = tmp_path / "BC5CDR"
+    data.mkdir()
+    for split in ("train", "devel"):
+        source = data_dir / "BC5CDR" / "mtl2016-BC5CDR-IOB" / f"{split}.tsv"
+        (data / f"{split}.tsv").write_text(head_lines(source, 150))
+    base = build_tiny_bert(tokenizer_dir, tmp_path / "base", head="base", hidden=64)
+    argv = ["train", "ner", "--base", str(base), "--data", str(data), "--out", str(tmp_path / "m")]
+    argv += ["--epochs", "2", "--max-length", "64", "--lr", "1e-3", "--learning-curve"]
+    assert main(argv) == 0
+    result = json.loads((tmp_path / "m" / "biolite-train.json").read_text())["result"]
+    curve = result["learning_curve"]
+    assert [p["epoch"] for p in curve] == [1, 2]
+    assert all(set(p["f1_per_type"]) == {"Chemical", "Disease"} for p in curve)
+    # the last point scores the model that was saved
+    final = {k: round(v["f1"], 4) for k, v in result["eval_per_type"].items()}
+    assert curve[-1]["f1_per_type"] == pytest.approx(final, abs=1e-4)
+    assert "epoch 2" in capsys.readouterr().out
+    assert "Learning curve" in (tmp_path / "m" / "README.md").read_text()
+    assert not list((tmp_path / "m").glob("_*"))  # no snapshot left in the model folder
