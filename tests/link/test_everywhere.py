@@ -135,3 +135,19 @@ def test_evaluate_ner_with_a_linker_adds_concept_level_scores(
     assert result.concepts is not None and "Disease" in result.concepts
     plain = evaluate_documents(biolite.pipeline("ner", model=ner_export), dev)
     assert plain.concepts is None and plain.per_type == result.per_type
+
+
+def test_link_build_on_the_command_line_maps_types_and_fails_cleanly(vocab_files, tmp_path, capsys):
+    out = tmp_path / "species"
+    argv = ["link", "build", "--vocab", str(vocab_files["tsv"]), "--vocab", str(vocab_files["obo"])]
+    argv += ["--type-map", "Species=Organism", "--types", "Organism", "--out", str(out)]
+    assert main([*argv, "--threshold", "0.7", "--json"]) == 0
+    manifest = json.loads(capsys.readouterr().out)
+    assert list(manifest["types"]) == ["Organism"]  # MONDO's diseases left out by --types
+    assert manifest["settings"]["threshold"] == 0.7
+    assert [s["reader"] for s in manifest["sources"]] == ["tsv", "obo"]
+    assert main(argv) == 2  # exists: refused without --overwrite
+    bad = tmp_path / "bad.obo"
+    bad.write_text("[Term]\nid: X:1\nname: a\nsynonym: broken\n")
+    assert main(["link", "build", "--vocab", str(bad), "--out", str(tmp_path / "x")]) == 2
+    assert "bad.obo:4" in capsys.readouterr().err and not (tmp_path / "x").exists()
