@@ -16,6 +16,7 @@ head, and the mean is reported too.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -231,7 +232,10 @@ def _fit(
     features = mix(groups, config.sampling_temperature, config.seed)
     on_epoch = None
     if config.learning_curve and config.eval_split and curve is not None:
-        on_epoch = _curve_point(config, tokenizer, workdir, curve, progress)
+        from biolite.training.curve import curve_point
+
+        score = partial(_evaluate, config)
+        on_epoch = curve_point(score, tokenizer, workdir, curve, config.multi_head, progress)
     model = train_model(
         model,
         features,
@@ -244,31 +248,6 @@ def _fit(
         on_epoch=on_epoch,
     )
     return model, tokenizer
-
-
-def _curve_point(config: NerTrainConfig, tokenizer, workdir: Path, curve: list, progress: bool):
-    """``on_epoch``: save the model as it is, score the eval split, append a point."""
-
-    def point(model, epoch: int) -> None:
-        snapshot = workdir / "_checkpoints" / "epoch"  # removed with the checkpoints
-        model.save_pretrained(snapshot, safe_serialization=True)
-        tokenizer.save_pretrained(snapshot)
-        scores = _evaluate(config, snapshot) or {}
-        several = config.multi_head
-        per_type = {
-            f"{name}/{kind}" if several else kind: round(s.f1, 4)
-            for name, (_, types) in scores.items()
-            for kind, s in types.items()
-        }
-        overall = {name: round(total.f1, 4) for name, (total, _) in scores.items()}
-        curve.append({"epoch": epoch, "f1": overall, "f1_per_type": per_type})
-        if progress:
-            from tqdm.auto import tqdm
-
-            shown = "  ".join(f"{k} {100 * v:.2f}" for k, v in per_type.items())
-            tqdm.write(f"epoch {epoch} {config.eval_split} F1: {shown}")
-
-    return point
 
 
 #: a corpus's eval-split scores: overall, and per entity type
