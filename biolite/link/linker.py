@@ -162,20 +162,20 @@ class Linker:
         for m in mentions:
             tables = self.tables.get(m.label)
             long_form = short.get(m.text.strip())
-            names = [long_form, m.text] if long_form else [m.text]
-            found = self._by_strings(tables, names, steps) if tables else None
-            if found is not None and long_form and found.step != "abbreviations":
-                found = Link(found.id, found.score, "abbreviations") if names else found
-            out.append((found, names[0]))
+            found = None
+            if tables and long_form and (by_long := self._by_strings(tables, long_form, steps)):
+                found = Link(by_long.id, by_long.score, "abbreviations")
+            if tables and found is None:
+                found = self._by_strings(tables, m.text, steps)
+            out.append((found, long_form or m.text))
         return out
 
-    def _by_strings(self, tables: _Tables, names: list[str], steps) -> Link | None:
-        for name in names:
-            for step in steps:
-                if step in tables.keys and (found := tables.lookup(step, name)):
-                    return found
-                if step == "composite" and (found := self._composite(tables, name, steps)):
-                    return found
+    def _by_strings(self, tables: _Tables, name: str, steps) -> Link | None:
+        for step in steps:
+            if step in tables.keys and (found := tables.lookup(step, name)):
+                return found
+            if step == "composite" and (found := self._composite(tables, name, steps)):
+                return found
         return None
 
     def _composite(self, tables: _Tables, name: str, steps) -> Link | None:
