@@ -10,6 +10,9 @@ keys beside the label map, written at training and read at every load:
   checkpoint (one implicit head).
 - ``biolite_re``: how relation pairs are rendered (masks or markers, types, the
   negative label; ``biolite.tasks.re.ReSettings``).
+- ``biolite_doc_re``: a document-level relation model's relation and argument types,
+  windows, pooling and the threshold chosen on the development split
+  (``biolite.relations.settings.DocReSettings``).
 
 An export folder adds its manifest (``biolite-export.json``,
 ``biolite.model_files.export_dir``); a served repository adds ``biolite-served.json``.
@@ -25,8 +28,10 @@ TRAINED_LENGTH = "biolite_max_length"
 HEADS_KEY = "biolite_heads"
 #: relation-extraction rendering settings
 RE_KEY = "biolite_re"
+#: document-level relation settings (``biolite.relations.settings.DocReSettings``)
+DOC_RE_KEY = "biolite_doc_re"
 #: every key biolite writes into config.json
-CONFIG_KEYS = (TRAINED_LENGTH, HEADS_KEY, RE_KEY)
+CONFIG_KEYS = (TRAINED_LENGTH, HEADS_KEY, RE_KEY, DOC_RE_KEY)
 
 
 def trained_length(config: Any) -> int | None:

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from biolite.errors import ModelTypeError
-from biolite.model_files.checkpoint import RE_KEY
+from biolite.model_files.checkpoint import DOC_RE_KEY, RE_KEY
 from biolite.model_files.export_dir import EXPORT_MANIFEST
 from biolite.tasks import TASKS
 
@@ -21,6 +21,8 @@ def model_task(path: Path) -> tuple[str | None, str]:
         config = json.loads((path / "config.json").read_text())
     except (OSError, ValueError):
         return None, "no readable config.json"
+    if config.get(DOC_RE_KEY):
+        return "doc_re", f"its config.json has {DOC_RE_KEY} settings"
     if config.get(RE_KEY):
         return "re", f"its config.json has {RE_KEY} settings"
     for arch in config.get("architectures") or []:

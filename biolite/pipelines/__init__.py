@@ -42,7 +42,9 @@ def pipeline(
     per model call), ``max_batch_tokens``, ``max_batch_attention``. Task options
     (``biolite.tasks.options``): ``max_length``, ``stride``, ``aggregation`` for
     ``ner``; ``max_length`` and ``ner`` (an NER pipeline or model run first when
-    no entities are given) for ``re``. The rest go to the runtime (e.g.
+    no entities are given) for ``re``; a document-level relation model (``biolite train
+    re`` on PubTator files) takes documents with linked entities, and ``ner`` with
+    ``linker`` to find them. The rest go to the runtime (e.g.
     ``precision="fp32"``, ``threads=2``).
 
     transformers' spellings work where biolite has the same thing:
@@ -62,6 +64,8 @@ def pipeline(
             )
         return load(chosen.target)(task, **options)
     path = resolve_model(model, task)
+    task = _document_level(task, path)
+    info = get_task(task)
     check_task(path, task)
     runtime = runtime or ("onnx" if is_onnx_dir(path) else "torch")
     cls = load(info.pipeline_class)
@@ -72,6 +76,14 @@ def pipeline(
         batching or default_batching(device), batch_size=batch_size, **batch_fields
     )
     return cls.from_files(path, backend, policy, task_options)
+
+
+def _document_level(task: str, path: Any) -> str:
+    """``"doc_re"`` when an ``"re"`` pipeline is asked of a document-level relation model
+    (concept pairs of whole documents); else ``task``."""
+    from biolite.model_files.kind import model_task
+
+    return "doc_re" if task == "re" and model_task(path)[0] == "doc_re" else task
 
 
 #: transformers' ``aggregation_strategy`` -> biolite's ``aggregation`` (None: no equivalent)

@@ -87,6 +87,25 @@ TASKS: Table[TaskInfo] = Table(
                 '("Mutations in BRCA1 cause breast cancer.", head=(13, 18), tail=(25, 38))'
             ),
         ),
+        "doc_re": TaskInfo(
+            name="doc_re",
+            title="document-level relation extraction (concept pairs)",
+            task_class="biolite.tasks.doc_re:DocReTask",
+            pipeline_class="biolite.pipelines.doc_re:DocRePipeline",
+            options_class="biolite.tasks.options:ReOptions",
+            evaluation="biolite.evaluation.doc_re",
+            auto_model="AutoModelForSequenceClassification",
+            head_suffix="ForSequenceClassification",
+            optimum_task="text-classification",
+            metric="relation F1 (BioCreative V CDR: per document, the set of concept-id pairs)",
+            served_output="RELATIONS",
+            served_handler="biolite.serving.handlers:DocReHandler",
+            served_client="biolite.serving.client:TritonRePipeline",
+            token_logits=False,
+            model_env="BIOLITE_DOC_RE_MODEL",
+            probe_document='{"text": "x"}',  # no entities, so no pair to score
+            example_call="(text, entities=linked_ner(text))",
+        ),
     },
 )
 TASK_NAMES = TASKS.names()
