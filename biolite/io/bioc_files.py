@@ -17,6 +17,7 @@ from xml.sax.saxutils import escape as _escape
 
 from biolite._optional import require
 from biolite.files import count_patterns, open_binary
+from biolite.io.bioc_relations import add_relations, annotation_id, relation_from_infons
 from biolite.io.document import Document, Passage, Skipped, shared_infons
 from biolite.io.xml import iter_records
 from biolite.types import Entity
@@ -34,7 +35,7 @@ def _from_document(doc: Document):
         item.add_passage(out)
     for n, a in enumerate(doc.annotations):
         out = bioc.BioCAnnotation()
-        out.id, out.text = f"T{n}", a.text
+        out.id, out.text = annotation_id(n), a.text
         out.infons["type"] = a.label
         infons = (
             ("identifier", a.id),
@@ -50,6 +51,7 @@ def _from_document(doc: Document):
         out.add_location(bioc.BioCLocation(a.start, a.end - a.start))
         holder = _holder(item, doc, a)
         holder.add_annotation(out)
+    add_relations(item, doc, bioc)
     return item
 
 
@@ -110,6 +112,7 @@ def _xml_document(path: Path, elem) -> Document | Skipped:
             ]
             start, end = min(o for o, _ in spans), max(o + n for o, n in spans)
             doc.annotations.append(_annotation(start, end, a.findtext("text"), _infons(a), text))
+        doc.relations = _relations(_infons(r) for r in elem.iter("relation"))
         return doc
     except (TypeError, ValueError) as exc:
         where = f"line {elem.sourceline}"
@@ -170,7 +173,16 @@ def _json_document(item: dict) -> Document:
         start = min(int(loc["offset"]) for loc in locations)
         end = max(int(loc["offset"]) + int(loc["length"]) for loc in locations)
         doc.annotations.append(_annotation(start, end, a.get("text"), a.get("infons") or {}, text))
+    relations = [
+        *item.get("relations", []),
+        *(r for p in item["passages"] for r in p.get("relations", [])),
+    ]
+    doc.relations = _relations(r.get("infons") or {} for r in relations)
     return doc
+
+
+def _relations(infons) -> list:
+    return [r for r in map(relation_from_infons, infons) if r is not None]
 
 
 class XmlWriter:

@@ -55,6 +55,19 @@ class Passage:
         return self.offset + len(self.text)
 
 
+@dataclass(frozen=True)
+class DocRelation:
+    """A relation between concepts of a document: PubTator's ``PMID<TAB>CID<TAB>D1<TAB>D2``
+    line (``type``, ``args``), with the argument types (``roles``), the model's score and
+    the model's name when predicted (BioC and JSONL keep those; PubTator cannot)."""
+
+    type: str
+    args: tuple[str, ...]
+    roles: tuple[str, ...] | None = None
+    score: float | None = None
+    model: str | None = None
+
+
 @dataclass
 class Document:
     """One document: an id, its passages, annotations and free-form infons."""
@@ -63,7 +76,7 @@ class Document:
     passages: list[Passage]
     annotations: list[Entity] = field(default_factory=list)  # at document offsets
     infons: dict[str, Any] = field(default_factory=dict)
-    relations: list[list[str]] = field(default_factory=list)  # PubTator relation lines
+    relations: list[DocRelation] = field(default_factory=list)
     line: int | None = None  # where it starts in a line-based input file, when known
 
     @classmethod

@@ -3,8 +3,9 @@
 JSONL in: ``{"id", "text"}`` or ``{"id", "title", "abstract"}`` per line (other
 fields are kept and written back; a missing id is the line number). JSONL out:
 the same fields plus ``entities`` (``text``, ``label``, ``start``, ``end``,
-``score``, ``model``; ``id`` for a concept id). Offsets of title/abstract
-documents run over title + " " + abstract, as in PubTator. Text in: one document
+``score``, ``model``; ``id`` for a concept id) and, when the document has relations
+between concepts, ``relations`` (``type``, ``args``, ``roles``, ``score``, ``model``).
+Offsets of title/abstract documents run over title + " " + abstract, as in PubTator. Text in: one document
 per line, the line number as its id; blank lines are not documents.
 """
 
@@ -16,7 +17,14 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from biolite.files import count_patterns, read_lines
-from biolite.io.document import Document, Passage, Skipped, shared_infons, surrogate_problem
+from biolite.io.document import (
+    DocRelation,
+    Document,
+    Passage,
+    Skipped,
+    shared_infons,
+    surrogate_problem,
+)
 from biolite.types import Entity
 
 _TEXT_FIELDS = ("id", "text", "title", "abstract", "entities")
@@ -75,7 +83,15 @@ def row_document(obj: dict[str, Any], lineno: int = 0, path: str = "") -> Docume
         doc.infons["jsonl.entities"] = True  # given, even when empty
     doc.line = lineno or None
     doc.annotations = [_entity(e) for e in obj.get("entities") or [] if isinstance(e, dict)]
+    given = obj.get("relations")
+    if isinstance(given, list) and given and all(_is_relation(r) for r in given):
+        doc.relations = [_relation(r) for r in given]  # document relations (written back)
+        del doc.infons["relations"]
     return doc
+
+
+def _is_relation(r: Any) -> bool:
+    return isinstance(r, dict) and "type" in r and isinstance(r.get("args"), list)
 
 
 def _entity(e: dict[str, Any]) -> Entity:
@@ -114,7 +130,34 @@ def as_json(doc: Document) -> dict[str, Any]:
         obj["text"] = doc.text
     obj.update(shared_infons(doc))
     obj["entities"] = [entity_json(a) for a in doc.annotations]
+    if doc.relations:
+        obj["relations"] = [relation_json(r) for r in doc.relations]
     return obj
+
+
+def relation_json(r: DocRelation) -> dict[str, Any]:
+    """The JSON form of a document relation: ``type``, ``args`` (concept ids), then
+    ``roles`` (argument types), ``score`` (4 decimals) and ``model`` when known."""
+    out: dict[str, Any] = {"type": r.type, "args": list(r.args)}
+    if r.roles is not None:
+        out["roles"] = list(r.roles)
+    if r.score is not None:
+        out["score"] = round(r.score, 4)
+    if r.model is not None:
+        out["model"] = r.model
+    return out
+
+
+def _relation(r: dict[str, Any]) -> DocRelation:
+    roles = r.get("roles")
+    score = r.get("score")
+    return DocRelation(
+        str(r["type"]),
+        tuple(str(a) for a in r["args"]),
+        roles=tuple(roles) if roles else None,
+        score=float(score) if score is not None else None,
+        model=r.get("model"),
+    )
 
 
 def entity_json(e: Entity) -> dict[str, Any]:

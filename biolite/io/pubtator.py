@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TextIO
 
 from biolite.files import count_patterns, read_lines
-from biolite.io.document import Document, Skipped
+from biolite.io.document import DocRelation, Document, Skipped
 from biolite.types import Entity
 
 _BLANKS_BEFORE = "pubtator.blank_lines_before"
@@ -115,7 +115,7 @@ def _annotation_line(doc: Document, text: str, lineno: int, line: str) -> None:
     if fields[0] != doc.id:
         raise _Bad(lineno, f"line of PMID {fields[0]} inside the document of {doc.id}")
     if len(fields) == 4 and not fields[1].isdigit():
-        doc.relations.append(fields[1:])
+        doc.relations.append(DocRelation(fields[1], tuple(fields[2:])))
         return
     if len(fields) not in (5, 6, 7) or not (fields[1].isdigit() and fields[2].isdigit()):
         raise _Bad(lineno, "expected PMID<TAB>start<TAB>end<TAB>text<TAB>type[<TAB>id[<TAB>parts]]")
@@ -145,7 +145,7 @@ class Writer:
             lines.append(
                 f"{doc.id}\t{a.start}\t{a.end}\t{a.text.translate(_FLAT)}\t{a.label}{concept}\n"
             )
-        lines += [f"{doc.id}\t" + "\t".join(r) + "\n" for r in doc.relations]
+        lines += [f"{doc.id}\t" + "\t".join((r.type, *r.args)) + "\n" for r in doc.relations]
         self.pending_after = doc.infons.get(_BLANKS_AFTER, 0)
         text = "".join(lines)
         if doc.infons.get(_NO_FINAL_NEWLINE):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from biolite.types import Entity
 
@@ -60,7 +61,7 @@ def unlinked(entities: Iterable[Entity], kinds: Iterable[str]) -> int:
     return sum(1 for e in entities if e.label.lower() in wanted and not ids_of(e))
 
 
-def relation_pairs(relations: Iterable[Sequence[str]], relation: str) -> set[tuple[str, str]]:
-    """``(head id, tail id)`` of PubTator relation lines (``CID<TAB>id1<TAB>id2``) of type
+def relation_pairs(relations: Iterable[Any], relation: str) -> set[tuple[str, str]]:
+    """``(head id, tail id)`` of a document's relations (``DocRelation``) of type
     ``relation``."""
-    return {(r[1], r[2]) for r in relations if len(r) >= 3 and r[0] == relation}
+    return {(r.args[0], r.args[1]) for r in relations if len(r.args) >= 2 and r.type == relation}

@@ -91,7 +91,7 @@ class DocReTask:
         if not pairs:
             return []
         bounds, design = sentence_bounds(text), WINDOWS[self.settings.window]
-        return [[self.fit(text, framed, pair) for framed in design(bounds, *pair)] for pair in pairs]
+        return [[self.fit(text, f, pair) for f in design(bounds, *pair)] for pair in pairs]
 
     def fit(self, text: str, framed: Framed, pair: tuple[Concept, Concept]) -> str:
         """The rendered window, cut around its pair until it fits ``max_length`` tokens
