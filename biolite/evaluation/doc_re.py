@@ -55,8 +55,9 @@ def best_threshold(probabilities: Sequence[float], positive: Sequence[bool], gol
     return cut
 
 
-def evaluate_doc_re(pipe: Any, docs: Sequence[Any], data: str = "", split: str = "",
-                    ner: Any = None) -> ReEvaluation:
+def evaluate_doc_re(
+    pipe: Any, docs: Sequence[Any], data: str = "", split: str = "", ner: Any = None
+) -> ReEvaluation:
     """Score ``pipe`` on documents with gold relation lines: with their gold entities,
     or end to end with ``ner`` (a linked NER pipeline) finding the entities."""
     s = pipe.settings

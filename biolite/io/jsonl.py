@@ -5,8 +5,9 @@ fields are kept and written back; a missing id is the line number). JSONL out:
 the same fields plus ``entities`` (``text``, ``label``, ``start``, ``end``,
 ``score``, ``model``; ``id`` for a concept id) and, when the document has relations
 between concepts, ``relations`` (``type``, ``args``, ``roles``, ``score``, ``model``).
-Offsets of title/abstract documents run over title + " " + abstract, as in PubTator. Text in: one document
-per line, the line number as its id; blank lines are not documents.
+Offsets of title/abstract documents run over title + " " + abstract, as in PubTator.
+Text in: one document per line, the line number as its id; blank lines are not
+documents.
 """
 
 from __future__ import annotations

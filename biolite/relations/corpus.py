@@ -38,7 +38,8 @@ def split_file(data: Path, split: str) -> Path:
         raise DataError(f"{data}: no such file or folder")
     words = SPLIT_WORDS[SPLIT_ALIASES.get(split, split)]
     found = [
-        p for p in sorted(data.iterdir())
+        p
+        for p in sorted(data.iterdir())
         if p.is_file() and any(w in p.name.lower() for w in words) and _relation_file(p)
     ]
     if len(found) != 1:

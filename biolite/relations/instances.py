@@ -108,8 +108,12 @@ def render(text: str, pieces: Sequence[tuple[int, int]], concepts: Sequence[Conc
 def _marked(text: str, piece: tuple[int, int], concepts: Sequence[Concept]) -> str:
     start, end = piece
     marks = sorted(
-        {(m.start, m.end, c.type) for c in concepts for m in c.mentions
-         if start <= m.start and m.end <= end}
+        {
+            (m.start, m.end, c.type)
+            for c in concepts
+            for m in c.mentions
+            if start <= m.start and m.end <= end
+        }
     )
     out, at = [], start
     for m_start, m_end, kind in marks:

@@ -133,13 +133,15 @@ class DocReTask:
         s = self.settings
         out = []
         for pairs, probs in zip(encoded.pairs, self.probabilities(encoded, logits)):
-            out.append([
-                Relation(
-                    head=h.representative,
-                    tail=t.representative,
-                    label=s.relation if p >= s.threshold else s.negative,
-                    score=p if p >= s.threshold else 1.0 - p,
-                )
-                for (h, t), p in zip(pairs, probs)
-            ])
+            out.append(
+                [
+                    Relation(
+                        head=h.representative,
+                        tail=t.representative,
+                        label=s.relation if p >= s.threshold else s.negative,
+                        score=p if p >= s.threshold else 1.0 - p,
+                    )
+                    for (h, t), p in zip(pairs, probs)
+                ]
+            )
         return out

@@ -94,8 +94,11 @@ def examples(task: Any, docs: list[Any], relation: str) -> tuple[list[str], list
             texts += windows
             labels += [int(hit)] * len(windows)
             pairs, positive = pairs + 1, positive + hit
-    return texts, labels, {"train_pairs": pairs, "positive_pairs": positive,
-                           "train_windows": len(texts)}
+    return (
+        texts,
+        labels,
+        {"train_pairs": pairs, "positive_pairs": positive, "train_windows": len(texts)},
+    )
 
 
 def _fit(config, train_docs, dev_docs, workdir: Path, progress: bool, stats: dict):
@@ -111,8 +114,7 @@ def _fit(config, train_docs, dev_docs, workdir: Path, progress: bool, stats: dic
     stats.update(counts)
     encoded = tokenizer(texts, truncation=True, max_length=config.max_length)
     features = [
-        {**{k: v[i] for k, v in encoded.items()}, "labels": label}
-        for i, label in enumerate(labels)
+        {**{k: v[i] for k, v in encoded.items()}, "labels": label} for i, label in enumerate(labels)
     ]
     model = train_model(
         model, features, DataCollatorWithPadding(tokenizer), config, workdir, progress
@@ -132,8 +134,9 @@ def choose_threshold(model: Any, task: Any, docs: list[Any]) -> float:
     pipe = DocRePipeline(task, FunctionRuntime(_torch_logits(model), model.config), 32)
     relation = task.settings.relation
     probs, hits, gold = [], [], 0
-    for doc, (pairs, scores) in zip(docs, pipe.probabilities([(d.text, d.annotations)
-                                                              for d in docs])):
+    for doc, (pairs, scores) in zip(
+        docs, pipe.probabilities([(d.text, d.annotations) for d in docs])
+    ):
         truth = relation_pairs(doc.relations, relation)
         gold += len(truth)
         probs += scores
@@ -160,5 +163,6 @@ def _evaluate(model_dir: Path, dev_docs: list[Any]):
     from biolite.evaluation.doc_re import evaluate_doc_re
     from biolite.pipelines import pipeline
 
-    return evaluate_doc_re(pipeline("re", model=model_dir, runtime="torch", batch_size=32),
-                           dev_docs)
+    return evaluate_doc_re(
+        pipeline("re", model=model_dir, runtime="torch", batch_size=32), dev_docs
+    )
