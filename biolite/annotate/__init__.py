@@ -40,6 +40,7 @@ class AnnotateSummary(BaseModel):
     deleted: int
     entities: int
     entities_by_type: dict[str, int]
+    relations: int = 0
     seconds: float
     documents_per_second: float
     problems: list[str]
@@ -52,6 +53,7 @@ class AnnotateSummary(BaseModel):
             f"annotated {self.documents:,} documents in {self.seconds:.1f} s "
             f"({self.documents_per_second:.1f} documents/s), {self.shards} shards{resumed}",
             f"entities {self.entities:,}: {types}",
+            f"relations {self.relations:,}" if self.relations else "",
             f"skipped {self.skipped:,} malformed, {self.deleted:,} deleted citations",
             _work_line(Work(**self.work)) if self.work else "",
             f"output: {self.output} (manifest biolite-annotate.json)",
@@ -91,7 +93,7 @@ def run(config: AnnotateConfig) -> AnnotateSummary:
     started = time.perf_counter()
     shards = plan(config.inputs, config.input_format, config.format, config.shard_size)
     identity = {
-        "models": [model_checksum(m) for m in config.models],
+        "models": [model_checksum(m) for m in config.all_models],
         "settings": config.fingerprint(),
     }
     manifest = Manifest.open(config.output, identity, config.overwrite)
@@ -116,7 +118,8 @@ def run(config: AnnotateConfig) -> AnnotateSummary:
         )
         for result in results:
             manifest.record(result["key"], result)
-            totals.update({k: result[k] for k in ("documents", "skipped", "deleted", "entities")})
+            counted = ("documents", "skipped", "deleted", "entities", "relations")
+            totals.update({k: result.get(k, 0) for k in counted})
             types.update(result["entities_by_type"])
             work += Work(**result.get("work", {}))
             problems += result["problems"]
@@ -132,6 +135,7 @@ def run(config: AnnotateConfig) -> AnnotateSummary:
         deleted=totals["deleted"],
         entities=totals["entities"],
         entities_by_type=dict(sorted(types.items())),
+        relations=totals["relations"],
         seconds=round(seconds, 3),
         documents_per_second=round(totals["documents"] / seconds, 2) if seconds else 0.0,
         problems=problems,

@@ -40,9 +40,9 @@ class AnnotateConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     models: list[str] = Field(
-        min_length=1,
         description="NER models (folders, exports, registry names); several models tag "
-        "the same documents and their entity types are merged",
+        "the same documents and their entity types are merged (none: the input's own "
+        "entities, with --keep-annotations)",
     )
     inputs: list[str] = Field(
         min_length=1, description="input files, folders (searched recursively) or globs"
@@ -106,6 +106,13 @@ class AnnotateConfig(BaseModel):
         description="linker folder (biolite link build): every mention gets its concept id "
         "(PubTator 6th column, BioC identifier infon, JSONL id)",
     )
+    re_model: str | None = Field(
+        None,
+        description="document-level relation model (biolite train re on PubTator files): "
+        "relations between the concepts of each document, written as PubTator relation "
+        "lines, BioC relation elements and JSONL relations; needs concept ids (--linker, "
+        "or input entities with ids and --keep-annotations)",
+    )
     progress: bool = Field(True, description="show a progress bar")
     ner: NerOptions = Field(
         default_factory=NerOptions,
@@ -128,6 +135,21 @@ class AnnotateConfig(BaseModel):
                 f"unknown input format {name!r}; choose auto, {', '.join(INPUT_FORMATS)}"
             )
         return name
+
+    @model_validator(mode="after")
+    def _what_annotates(self) -> AnnotateConfig:
+        if not self.models and not self.re_model:
+            raise ConfigError("give an NER model (--model) or a relation model (--re-model)")
+        if not self.models and not self.keep_annotations:
+            raise ConfigError(
+                "without an NER model the input's own entities are related: add --keep-annotations"
+            )
+        if self.re_model and self.models and not self.linker and not self.keep_annotations:
+            raise ConfigError(
+                "--re-model relates concepts, and the NER models' mentions have no ids: "
+                "give --linker DIR"
+            )
+        return self
 
     @model_validator(mode="after")
     def _engine_options(self) -> AnnotateConfig:
@@ -164,6 +186,17 @@ class AnnotateConfig(BaseModel):
         if self.linker:
             options["linker"] = self.linker
         return options
+
+    def re_options(self) -> dict:
+        """Keyword arguments of ``biolite.pipeline("re")`` for ``re_model``."""
+        given = self.pipeline_options()
+        keep = ("runtime", "device", "threads", "batch_size", "precision")
+        return {k: given[k] for k in keep if k in given}
+
+    @property
+    def all_models(self) -> list[str]:
+        """Every model the run loads (NER models, then the relation model)."""
+        return [*self.models, *([self.re_model] if self.re_model else [])]
 
     def fingerprint(self) -> dict:
         """What makes two runs' outputs different (a rerun must match it)."""

@@ -17,7 +17,13 @@ def run(
     progress: Callable[[int, int], None],
 ) -> Iterator[dict]:
     """Manifest entries of ``shards`` as each one finishes."""
-    tagger = Tagger.from_models(config.models, config.keep_annotations, **config.pipeline_options())
+    tagger = Tagger.from_models(
+        config.models,
+        config.keep_annotations,
+        config.re_model,
+        config.re_options(),
+        **config.pipeline_options(),
+    )
     for shard in shards:
         yield run_shard(
             shard,

@@ -26,7 +26,9 @@ class ShardWorker:
         self.config = AnnotateConfig(**config)
         self.context = context
         c = self.config
-        self.tagger = Tagger.from_models(c.models, c.keep_annotations, **c.pipeline_options())
+        self.tagger = Tagger.from_models(
+            c.models, c.keep_annotations, c.re_model, c.re_options(), **c.pipeline_options()
+        )
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[str]]:
         from biolite.annotate.runner import run_shard

@@ -94,6 +94,7 @@ def tag_stream(
         found = sum(len(d.annotations) for d in docs)
         tally.counts["documents"] += len(docs)
         tally.counts["entities"] += found
+        tally.counts["relations"] += sum(len(d.relations) for d in docs)
         if saved:
             saved()
         if progress:
@@ -133,6 +134,7 @@ def run_shard(
         "problems": [str(p) for p in tally.problems[:100]],
         "entities": tally.counts["entities"],
         "entities_by_type": dict(sorted(tally.types.items())),
+        "relations": tally.counts["relations"],
         "output_sha256": sha256(final),
         "work": (tagger.work - before).as_dict(),
         "seconds": round(time.perf_counter() - started, 3),

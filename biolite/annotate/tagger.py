@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from biolite.io import Document
+from biolite.io.document import DocRelation
 from biolite.runtimes.work import Work
 
 
@@ -19,19 +20,38 @@ def model_label(model: str) -> str:
 
 
 class Tagger:
-    """NER pipelines (one per model) applied to whole documents."""
+    """NER pipelines (one per model) applied to whole documents, then optionally a
+    document-level relation pipeline over the linked mentions."""
 
-    def __init__(self, pipelines: Sequence[tuple[str, Any]], keep_annotations: bool = False):
-        """``pipelines``: ``(name recorded with each mention, NER pipeline)`` pairs."""
+    def __init__(
+        self,
+        pipelines: Sequence[tuple[str, Any]],
+        keep_annotations: bool = False,
+        relations: tuple[str, Any] | None = None,
+    ):
+        """``pipelines``: ``(name recorded with each mention, NER pipeline)`` pairs;
+        ``relations``: ``(name recorded with each relation, DocRePipeline)``."""
         self.pipelines, self.keep_annotations = list(pipelines), keep_annotations
+        self.relations = relations
 
     @classmethod
-    def from_models(cls, models: Sequence[str], keep_annotations: bool = False, **options: Any):
-        """A tagger loading each model with ``biolite.pipeline("ner", **options)``."""
+    def from_models(
+        cls,
+        models: Sequence[str],
+        keep_annotations: bool = False,
+        re_model: str | None = None,
+        re_options: dict[str, Any] | None = None,
+        **options: Any,
+    ):
+        """A tagger loading each model with ``biolite.pipeline("ner", **options)`` and
+        ``re_model`` with ``biolite.pipeline("re", **re_options)``."""
         from biolite.pipelines import pipeline
 
         named = [(model_label(m), pipeline("ner", model=m, **options)) for m in models]
-        return cls(named, keep_annotations)
+        relations = None
+        if re_model is not None:
+            relations = (model_label(re_model), pipeline("re", model=re_model, **re_options or {}))
+        return cls(named, keep_annotations, relations)
 
     def tag(self, docs: Sequence[Document], progress: bool = False) -> None:
         """Add each model's mentions to ``docs`` (sorted by offset, then type)."""
@@ -63,6 +83,26 @@ class Tagger:
                 doc.annotations += new[id(doc)]
         for doc in docs:
             doc.annotations.sort(key=lambda a: (a.start, a.end, a.label, a.model or ""))
+        if self.relations is not None:
+            self.relate(docs)
+
+    def relate(self, docs: Sequence[Document]) -> None:
+        """Add the relation model's relations between each document's concepts (the
+        input's own relation lines are kept only with ``keep_annotations``)."""
+        name, pipe = self.relations
+        s = pipe.settings
+        for doc, found in zip(docs, pipe.documents(docs)):
+            new = [
+                DocRelation(
+                    r.label,
+                    (r.head.id, r.tail.id),
+                    roles=(s.head_type, s.tail_type),
+                    score=r.score,
+                    model=name,
+                )
+                for r in found
+            ]
+            doc.relations = (doc.relations if self.keep_annotations else []) + new
 
     @property
     def linkers(self) -> list[Any]:
@@ -72,7 +112,8 @@ class Tagger:
     @property
     def work(self) -> Work:
         """What the models encoded so far (``runtimes.work.Work``), all models together."""
-        return sum((getattr(ner, "work", Work()) for _, ner in self.pipelines), Work())
+        pipes = [*self.pipelines, *([self.relations] if self.relations else [])]
+        return sum((getattr(p, "work", Work()) for _, p in pipes), Work())
 
     @property
     def types(self) -> list[str]:

@@ -29,6 +29,7 @@ _FIELDS = (
     "batch_size",
     "threads",
     "linker",
+    "re_model",
 )
 
 
@@ -36,7 +37,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "annotate",
         help="annotate files of documents (MEDLINE XML, PubTator, BioC, JSONL, text)",
-        description="Tag every document of the input files with one or more NER models and "
+        description="Tag every document of the input files with one or more NER models (and, "
+        "with --linker and --re-model, link the mentions and relate their concepts) and "
         "write annotated files (one per input file, or per --shard-size documents) into "
         "--output, with biolite-annotate.json recording every finished shard. Rerun the "
         "same command after a crash or Ctrl-C: finished shards are kept (checksums "
@@ -47,9 +49,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--model",
         dest="models",
         action="append",
-        required=True,
+        default=[],
         metavar="MODEL",
-        help="NER model (folder, export folder, registry name); repeat to merge types",
+        help="NER model (folder, export folder, registry name); repeat to merge types "
+        "(none: relate the input's own entities, with --re-model and --keep-annotations)",
     )
     p.add_argument(
         "--input",

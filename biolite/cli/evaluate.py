@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from biolite.cli.evaluate_doc_re import run_doc_re
 from biolite.cli.link import _settings_options, settings_given
 from biolite.cli.options import (
     FORMATTER,
@@ -13,6 +14,8 @@ from biolite.cli.options import (
     build_pipeline,
     pipeline_kwargs,
 )
+from biolite.cli.scores import baseline_lines as _baseline
+from biolite.cli.scores import score_table as _table
 from biolite.evaluation import percent
 
 
@@ -92,8 +95,24 @@ def register(sub: argparse._SubParsersAction) -> None:
         "recall / F1 of the positive label; ChemProt micro-averaged over the CPR classes.",
         formatter_class=FORMATTER,
     )
-    re_.add_argument("--data", required=True, type=Path, help="GAD or ChemProt folder")
-    re_.add_argument("--split", default="test", help="split file to score")
+    re_.add_argument(
+        "--data",
+        required=True,
+        type=Path,
+        help="GAD or ChemProt folder; or, for a document-level model, a PubTator file "
+        "(or release folder) with entity ids and relation lines",
+    )
+    re_.add_argument(
+        "--split", default="test", help="split file to score (of a folder; a file is scored whole)"
+    )
+    re_.add_argument(
+        "--ner",
+        default=None,
+        metavar="MODEL",
+        help="document-level: score end to end from raw text, the entities found by this "
+        "NER model and linked by --linker (unset: the file's gold entities and ids)",
+    )
+    re_.add_argument("--linker", default=None, type=Path, help="linker folder, with --ner")
     re_.add_argument(
         "--fold",
         type=int,
@@ -108,7 +127,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run_re(args: argparse.Namespace) -> int:
     from biolite.evaluation.re import evaluate_re_dir, evaluate_re_folds, fold_models
+    from biolite.relations.corpus import is_relation_corpus
 
+    if is_relation_corpus(args.data):
+        return run_doc_re(args)
     if args.fold is None and args.model and fold_models(args.model):
         options = pipeline_kwargs(args, "re")
         del options["model"]
@@ -127,32 +149,6 @@ def run_re(args: argparse.Namespace) -> int:
     _table([("overall", result.overall), *sorted(result.per_label.items())])
     _baseline(result)
     return 0
-
-
-def _baseline(result) -> None:
-    """The trivial baseline under the table, and a warning when the model is no better."""
-    import sys
-
-    base = result.baseline
-    if base is None:
-        return
-    print(f"trivial baseline ({base.name}): F1 {percent(base.f1)} %")
-    if base.degenerate(result.overall.f1):
-        what = (
-            "predicts one label everywhere"
-            if base.constant_predictions
-            else "does not beat the trivial baseline"
-        )
-        print(f"warning: the model {what}", file=sys.stderr)
-
-
-def _table(rows) -> None:
-    print(f"{'label':<16}{'precision %':>12}{'recall %':>10}{'F1 %':>8}{'support':>9}")
-    for name, s in rows:
-        print(
-            f"{name:<16}{percent(s.precision):>12}{percent(s.recall):>10}{percent(s.f1):>8}"
-            f"{s.support:>9}"
-        )
 
 
 def run_documents(args: argparse.Namespace) -> int:

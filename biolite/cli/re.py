@@ -22,10 +22,23 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Relation extraction over --input FILE.jsonl. Each line is an object with "
         "'text' and either 'head'/'tail' character spans ([start, end]), or 'entities' "
         "(as `biolite ner` writes them), or neither when --ner finds the entities first. "
-        "Writes the input fields plus 'relations' to --output.",
+        "Writes the input fields plus 'relations' to --output. A document-level model "
+        "(`biolite train re` on PubTator files) reads PubTator, BioC or JSONL documents "
+        "whose entities carry concept ids and writes the same documents with their "
+        "relations added into the folder --output (resumable like `biolite annotate`).",
         formatter_class=FORMATTER,
     )
-    p.add_argument("--input", required=True, type=Path, help="documents (.jsonl, .jsonl.gz, -)")
+    p.add_argument(
+        "--input",
+        required=True,
+        type=Path,
+        help="documents (.jsonl, .jsonl.gz, -; PubTator or BioC too for a document-level model)",
+    )
+    p.add_argument(
+        "--format",
+        default=None,
+        help="document-level model: output format (unset: the input's format)",
+    )
     add_io_options(p)
     p.add_argument("--ner", default=None, help="NER model run first on documents without entities")
     p.add_argument(
@@ -63,6 +76,8 @@ def _relations(pipe, doc, include_negative: bool) -> list[dict]:
 def run(args: argparse.Namespace) -> int:
     from biolite.annotate.single import annotate_file
 
+    if _document_level(args.model):
+        return run_documents(args)
     pipe = build_pipeline(args, "re", ner=args.ner)
     settings = {"task": "re", "ner": args.ner, "negative": args.include_negative}
     result = annotate_file(
@@ -76,4 +91,42 @@ def run(args: argparse.Namespace) -> int:
         max_chars=args.max_doc_chars,
     )
     print(result.line("processed", args.input), file=sys.stderr)
+    return 0
+
+
+def _document_level(model: str | None) -> bool:
+    from biolite.model_files import resolve_model
+    from biolite.model_files.kind import model_task
+
+    return model_task(resolve_model(model, "re"))[0] == "doc_re"
+
+
+def run_documents(args: argparse.Namespace) -> int:
+    """A document-level model: the input's entities (with ids) related, into a folder."""
+    from biolite.annotate import run as run_annotate
+    from biolite.annotate.config import AnnotateConfig
+    from biolite.errors import ConfigError
+    from biolite.io import detect_format
+
+    if args.output is None or args.ner:
+        raise ConfigError(
+            "a document-level relation model writes a folder: give --output DIR (and use "
+            "`biolite annotate --model NER --linker DIR --re-model MODEL` to find entities)"
+        )
+    options = {k: getattr(args, k) for k in ("runtime", "device", "precision", "batch_size")}
+    config = AnnotateConfig(
+        models=[],
+        re_model=args.model,
+        keep_annotations=True,
+        inputs=[str(args.input)],
+        output=args.output,
+        format=args.format or detect_format(args.input).name,
+        overwrite=args.overwrite,
+        on_error=args.on_error,
+        max_doc_chars=args.max_doc_chars,
+        chunk=args.chunk,
+        **options,
+    )
+    summary = run_annotate(config)
+    print(summary, file=sys.stderr)
     return 0

@@ -48,27 +48,63 @@ def _fields(p: argparse.ArgumentParser, config: type) -> None:
         add_field(p, config, field, **_OVERRIDES.get(field, {}))
 
 
+#: ``train re`` options whose meaning differs between sentence and document corpora
+_RE_SHARED = {
+    "data": {
+        "help": "GAD or ChemProt folder (sentences), or a PubTator file / release folder "
+        "such as BC5CDR/pubtator (document-level relations between concept ids)"
+    },
+    "eval_split": {
+        "default": None,
+        "help": "split scored after training ('none' to skip; unset: test for GAD and "
+        "ChemProt, devel for PubTator corpora, where it also sets the threshold)",
+    },
+}
+
+
 def _re_parser(tasks: argparse._SubParsersAction) -> None:
+    from biolite.training.doc_re import DocReTrainConfig
     from biolite.training.re import ReTrainConfig
 
     re_ = tasks.add_parser(
         "re",
-        help="relation classification on GAD or ChemProt",
-        description="Fine-tune for relation extraction on entity-masked sentences (GAD, "
-        "ChemProt). Defaults are the paper's: lr 5e-5, batch 16, 5 epochs, cosine schedule, "
-        "weight decay 0.01.",
+        help="relation classification: GAD, ChemProt or document-level (BioCreative V CDR)",
+        description="Fine-tune for relation extraction. On entity-masked sentences (GAD, "
+        "ChemProt): one label per sentence. On PubTator files with entity ids and relation "
+        "lines (BC5CDR): every (chemical, disease) concept pair of a document is scored "
+        "from its sentence windows; the threshold with the best F1 on the development "
+        "split is stored in the model. Defaults are the paper's: lr 5e-5, batch 16, 5 "
+        "epochs, cosine schedule, weight decay 0.01.",
         formatter_class=FORMATTER,
     )
-    _fields(re_, ReTrainConfig)
+    for field in ReTrainConfig.model_fields:
+        add_field(
+            re_, ReTrainConfig, field, **{**_OVERRIDES.get(field, {}), **_RE_SHARED.get(field, {})}
+        )
+    for field in [f for f in DocReTrainConfig.model_fields if f not in ReTrainConfig.model_fields]:
+        info = DocReTrainConfig.model_fields[field]
+        add_field(re_, DocReTrainConfig, field, help=f"{info.description} (PubTator corpora)")
     re_.set_defaults(func=run_re)
 
 
 def _given(args: argparse.Namespace, config: type) -> dict:
-    """The config's fields from the parsed options (``--eval-split none``: no scoring)."""
+    """The config's fields from the parsed options (``--eval-split none``: no scoring;
+    unset: the config's own default)."""
     fields = {field: getattr(args, field) for field in config.model_fields}
-    if isinstance(fields["eval_split"], str) and fields["eval_split"].lower() == "none":
+    if fields["eval_split"] is None:
+        del fields["eval_split"]
+    elif fields["eval_split"].lower() == "none":
         fields["eval_split"] = None
     return fields
+
+
+def _refuse_other(args: argparse.Namespace, used: type, other: type, what: str) -> None:
+    """``ConfigError`` for an option of ``other`` only, set although ``used`` trains."""
+    from biolite.errors import ConfigError
+
+    for field in other.model_fields.keys() - used.model_fields.keys():
+        if getattr(args, field) != other.model_fields[field].default:
+            raise ConfigError(f"--{field.replace('_', '-')} applies to {what} only")
 
 
 def _print_result(result, split: str | None, what: str) -> None:
@@ -82,8 +118,14 @@ def _print_result(result, split: str | None, what: str) -> None:
 
 
 def run_re(args: argparse.Namespace) -> int:
+    from biolite.relations.corpus import is_relation_corpus
+    from biolite.training.doc_re import DocReTrainConfig
     from biolite.training.re import ReTrainConfig, train_re
 
+    if is_relation_corpus(args.data):
+        _refuse_other(args, DocReTrainConfig, ReTrainConfig, "GAD and ChemProt")
+        return run_doc_re(args)
+    _refuse_other(args, ReTrainConfig, DocReTrainConfig, "PubTator corpora")
     config = ReTrainConfig(**_given(args, ReTrainConfig))
     result = train_re(config)
     _print_result(
@@ -91,6 +133,24 @@ def run_re(args: argparse.Namespace) -> int:
         config.eval_split,
         f"{result.train_examples} examples, {result.skipped} rows skipped",
     )
+    return 0
+
+
+def run_doc_re(args: argparse.Namespace) -> int:
+    from biolite.training.doc_re import DocReTrainConfig, train_doc_re
+
+    config = DocReTrainConfig(**_given(args, DocReTrainConfig))
+    result = train_doc_re(config)
+    _print_result(
+        result,
+        config.eval_split,
+        f"{result.train_documents} documents, {result.train_pairs} candidate pairs "
+        f"({result.positive_pairs} related), {result.train_windows} windows",
+    )
+    if result.threshold is not None:
+        print(f"threshold {result.threshold} (best F1 on {config.eval_split}), stored")
+    if result.baseline_f1 is not None:
+        print(f"every candidate pair related (co-occurrence): F1 {percent(result.baseline_f1)} %")
     return 0
 
 

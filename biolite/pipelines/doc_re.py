@@ -68,7 +68,13 @@ class DocRePipeline(Pipeline):
         return [[r for r in doc if r.label != self.settings.negative] for doc in found]
 
     def documents(self, docs: Sequence[Any], include_negative: bool = False) -> list[list]:
-        """Relations for ``biolite.io.Document`` objects, from their annotations."""
+        """Relations for ``biolite.io.Document`` objects, from their annotations; a
+        document whose entities cannot be related is an ``InputError`` naming it."""
+        for doc in docs:
+            try:
+                self.task.pairs(doc.annotations)
+            except InputError as exc:
+                raise InputError(f"document {doc.id}: {exc}") from None
         return self.relations([(d.text, d.annotations) for d in docs], include_negative)
 
     def probabilities(self, items: Sequence[tuple[str, Sequence[Entity]]]) -> list[list]:
