@@ -87,8 +87,8 @@ class Tagger:
             self.relate(docs)
 
     def relate(self, docs: Sequence[Document]) -> None:
-        """Add the relation model's relations between each document's concepts (the
-        input's own relation lines are kept only with ``keep_annotations``)."""
+        """Set each document's relations of the model's type to the model's (the input's
+        relations of other types are kept with ``keep_annotations``)."""
         name, pipe = self.relations
         s = pipe.settings
         for doc, found in zip(docs, pipe.documents(docs)):
@@ -102,7 +102,8 @@ class Tagger:
                 )
                 for r in found
             ]
-            doc.relations = (doc.relations if self.keep_annotations else []) + new
+            kept = [r for r in doc.relations if r.type != s.relation]
+            doc.relations = (kept if self.keep_annotations else []) + new
 
     @property
     def linkers(self) -> list[Any]:
