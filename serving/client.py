@@ -26,7 +26,6 @@ from biolite._optional import require
 from biolite.errors import InputError, TritonRequestError
 from biolite.pipelines.inputs import check_texts
 from biolite.pipelines.ner import NerPipeline
-from biolite.pipelines.re import RePipeline
 from biolite.types import Entity
 
 #: answers worth retrying: the server is down or restarting, or its queue is full
@@ -187,50 +186,6 @@ class TritonNerPipeline(NerPipeline):
             for i, entities in zip(chunk, answer):
                 results[i] = [Entity(**e) for e in entities]
         return results
-
-
-class TritonRePipeline(RePipeline):
-    """Client of a served RE pipeline: the in-process ``RePipeline`` (same call: spans,
-    entities or an NER pipeline first; the same ``Relation`` results) whose ``predict``
-    sends each ``(text, head, tail)`` pair to the server. The model's pair settings
-    (argument types, negative label) are asked from the server once."""
-
-    def __init__(
-        self,
-        url: str = "localhost:8001",
-        model_name: str = "re",
-        documents_per_request: int = 8,
-        ner: Any = None,
-        **options: Any,
-    ):
-        from biolite.serving.handlers import SETTINGS
-        from biolite.tasks.re import PairRules, ReSettings
-
-        client = TritonClient(url, model_name, served_output(self.task_name), **options)
-        if documents_per_request < 1:
-            raise InputError("documents_per_request must be at least 1")
-        (settings,) = client.request([json.dumps({SETTINGS: True})])
-        rules = PairRules(ReSettings(**settings))
-        super().__init__(task=rules, runtime=client, model=f"{url}/{model_name}")
-        self.documents_per_request = documents_per_request
-        self.configure(ner=ner)
-
-    @property
-    def client(self) -> TritonClient:
-        """The connection to the served model (this pipeline's runtime)."""
-        return self.runtime
-
-    def predict(self, items: Sequence[Any], progress: bool = False) -> list[Any]:
-        """One ``Relation`` per ``(text, head, tail)`` pair, computed by the server."""
-        from biolite.types import Relation
-
-        docs = [
-            json.dumps({"text": text, "pair": [head.model_dump(), tail.model_dump()]})
-            for text, head, tail in items
-        ]
-        size = self.documents_per_request
-        answers = self.client.map([docs[lo : lo + size] for lo in range(0, len(docs), size)])
-        return [Relation(**answer[0]) for chunk in answers for answer in chunk]
 
 
 def served_output(task: str) -> str:

@@ -149,3 +149,34 @@ def _given_pair(task: Any, text: str, pair: Any) -> tuple:
         raise InputError(f"a pair is two entities: {exc}") from None
     task.inputs([(text, (head.start, head.end), (tail.start, tail.end))])
     return (text, head, tail)
+
+
+class DocReHandler(Handler):
+    """A document is ``{"text", "entities", "include_negative"?}`` with the entities'
+    concept ids (the relations between their concepts back; "no relation" pairs only
+    when asked), or ``{"settings": true}`` (the model's relation settings)."""
+
+    def items(self, text: str) -> tuple[list[tuple], Any]:
+        try:
+            doc = json.loads(text)
+            if doc.get(SETTINGS) is True:
+                return [], SETTINGS
+            text, given = doc["text"], doc.get("entities", [])
+            if not isinstance(text, str) or not isinstance(given, list):
+                raise TypeError
+        except (json.JSONDecodeError, KeyError, TypeError, AttributeError):
+            raise InputError(
+                'a relation request is a JSON object with "text" and "entities" (with ids)'
+            ) from None
+        try:
+            entities = [Entity(**e) for e in given]
+        except (TypeError, ValueError) as exc:
+            raise InputError(f"bad entities: {str(exc)[:300]}") from None
+        self.pipeline.task.pairs(entities)  # InputError: entities it cannot relate
+        return [(text, entities)], bool(doc.get("include_negative"))
+
+    def answer(self, outputs: list[Any], context: Any) -> Any:
+        if context == SETTINGS:
+            return self.pipeline.settings.model_dump()
+        negative = self.pipeline.settings.negative
+        return [r.model_dump() for r in outputs[0] if context or r.label != negative]

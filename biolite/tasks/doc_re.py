@@ -42,30 +42,13 @@ class DocReEncoded:
     sequences: list[list[int]] = field(default_factory=list)
 
 
-class DocReTask:
-    """Candidate concept pairs, their windows, tokenisation and pooled decoding."""
+class PairCandidates:
+    """Which concept pairs of a document a model relates: only the model's settings
+    are needed, so a client of a served model checks documents as locally."""
 
-    name: ClassVar[str] = "doc_re"
+    def __init__(self, settings: DocReSettings):
+        self.settings = settings
 
-    def __init__(self, tokenizer: Any, settings: DocReSettings, max_length: int):
-        self.tokenizer, self.settings, self.max_length = tokenizer, settings, max_length
-        self.labels = settings.labels
-        self.with_token_types = "token_type_ids" in tokenizer.model_input_names
-        self.pad_id = tokenizer.pad_token_id
-
-    @classmethod
-    def from_model(cls, tokenizer: Any, config: Any, options: ReOptions) -> DocReTask:
-        """The task for a model's tokenizer and config (``biolite_doc_re`` settings);
-        windows are as long as the training examples unless ``max_length`` is given."""
-        settings = DocReSettings.from_config(config)
-        labels = [config.id2label[i] for i in sorted(config.id2label)]
-        if labels != settings.labels:
-            raise ModelTypeError(f"model labels {labels} are not {settings.labels}")
-        length = options.max_length or trained_length(config) or DEFAULT_LENGTH
-        check_max_length(length, config)
-        return cls(tokenizer, settings, length)
-
-    # ---- candidates ------------------------------------------------------
     def pairs(self, entities: Sequence[Entity]) -> list[tuple[Concept, Concept]]:
         """The document's candidate pairs; ``InputError`` when its entities cannot be
         related by this model (none of its types, or never linked to concepts)."""
@@ -85,6 +68,31 @@ class DocReTask:
                 "(pipeline('ner', linker=DIR) or --linker DIR)"
             )
         return candidate_pairs(typed, s.head_type, s.tail_type)
+
+
+class DocReTask(PairCandidates):
+    """Candidate concept pairs, their windows, tokenisation and pooled decoding."""
+
+    name: ClassVar[str] = "doc_re"
+
+    def __init__(self, tokenizer: Any, settings: DocReSettings, max_length: int):
+        super().__init__(settings)
+        self.tokenizer, self.max_length = tokenizer, max_length
+        self.labels = settings.labels
+        self.with_token_types = "token_type_ids" in tokenizer.model_input_names
+        self.pad_id = tokenizer.pad_token_id
+
+    @classmethod
+    def from_model(cls, tokenizer: Any, config: Any, options: ReOptions) -> DocReTask:
+        """The task for a model's tokenizer and config (``biolite_doc_re`` settings);
+        windows are as long as the training examples unless ``max_length`` is given."""
+        settings = DocReSettings.from_config(config)
+        labels = [config.id2label[i] for i in sorted(config.id2label)]
+        if labels != settings.labels:
+            raise ModelTypeError(f"model labels {labels} are not {settings.labels}")
+        length = options.max_length or trained_length(config) or DEFAULT_LENGTH
+        check_max_length(length, config)
+        return cls(tokenizer, settings, length)
 
     def windows(self, text: str, pairs: Sequence[tuple[Concept, Concept]]) -> list[list[str]]:
         """The rendered model input texts of each pair."""
