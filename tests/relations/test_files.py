@@ -147,3 +147,23 @@ def test_a_killed_relation_run_rerun_gives_the_same_bytes(doc_re_dir, cdr, tmp_p
     ids = [d.id for name in names for d in read_documents(out / name)]
     assert len(ids) == len(set(ids)) == 500
     assert sum(len(d.relations) for n in names for d in read_documents(out / n)) > 0
+
+
+def test_train_re_on_a_release_folder_reports_pairs_threshold_and_baseline(
+    tokenizer_dir, cdr_slice, tmp_path, capsys
+):
+    from tests.conftest import build_tiny_bert
+
+    base = build_tiny_bert(tokenizer_dir, tmp_path / "base", head="base")
+    out = tmp_path / "cid"
+    code = main(["train", "re", "--base", str(base), "--data", str(cdr_slice), "--out", str(out),
+                 "--max-steps", "2", "--max-train-examples", "10", "--max-length", "64",
+                 "--window", "closest"])  # fmt: skip
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "10 documents" in printed and "candidate pairs" in printed
+    assert "(best F1 on devel), stored" in printed and "co-occurrence" in printed
+    settings = json.loads((out / "config.json").read_text())["biolite_doc_re"]
+    assert settings["window"] == "closest"
+    record = json.loads((out / "biolite-train.json").read_text())
+    assert record["result"]["threshold"] == settings["threshold"]

@@ -1,0 +1,123 @@
+"""Document-level CID relations on the BioCreative V CDR development split: each window
+design with gold entities, fp32 against INT8 (the export's accuracy gate), end to end
+from raw text (our NER + our linker + RE), and what ``--re-model`` costs ``annotate``.
+
+    python -m benchmarks.experiments.relations \\
+        --model every=runs/cid-every --model closest=runs/cid-closest \\
+        --data ../shared/data/BC5CDR/pubtator --ner runs/ner-cdr \\
+        --corpus ../shared/data/pubmed-abstracts/PubMedAbstract_1MB.txt \\
+        --docs 10000 --out benchmarks/results/relations
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+
+def scores(result) -> dict[str, Any]:
+    """P/R/F (percent), the co-occurrence baseline and the time of one evaluation."""
+    s = result.overall
+    return {
+        "precision": round(100 * s.precision, 2),
+        "recall": round(100 * s.recall, 2),
+        "f1": round(100 * s.f1, 2),
+        "gold": s.support,
+        "baseline_f1": round(100 * result.baseline.f1, 2),
+        "seconds": result.seconds,
+    }
+
+
+def evaluate(model: Path, docs: list, ner: Any = None, **options: Any) -> dict[str, Any]:
+    import biolite
+    from biolite.evaluation.doc_re import evaluate_doc_re
+
+    pipe = biolite.pipeline("re", model=model, **options)
+    return {"threshold": pipe.settings.threshold, **scores(evaluate_doc_re(pipe, docs, ner=ner))}
+
+
+def export_int8(model: Path, data: Path, out: Path) -> dict[str, Any]:
+    from biolite.export import ExportSpec, export
+
+    spec = ExportSpec(int8=True, eval_data=data, eval_split="devel")
+    report = export(model, out, spec, progress=False)
+    return report.gate.model_dump()
+
+
+def speed(ner: str, linker: Path, re_model: Path, xml: Path, warm: Path) -> dict[str, Any]:
+    """annotate: NER alone, NER + linker, NER + linker + RE; then the same three again
+    (each ratio to the mean of its two runs)."""
+    from benchmarks.experiments.throughput import annotate_run
+
+    annotate_run(ner, warm, "sentences", None, linker=str(linker), re_model=str(re_model))
+    settings = [{}, {"linker": str(linker)}, {"linker": str(linker), "re_model": str(re_model)}]
+    runs = [annotate_run(ner, xml, "sentences", None, **o) for o in settings + settings]
+    rate = [(runs[i]["documents_per_second"] + runs[i + 3]["documents_per_second"]) / 2
+            for i in range(3)]  # fmt: skip
+    return {
+        "runs": runs,
+        "documents_per_second": dict(zip(("ner", "ner+linker", "ner+linker+re"), rate)),
+        "ratio_re_to_ner_linker": round(rate[2] / rate[1], 3),
+        "ratio_re_to_ner": round(rate[2] / rate[0], 3),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--model",
+        action="append",
+        required=True,
+        metavar="NAME=DIR",
+        help="a trained relation model (the first one is exported and timed)",
+    )
+    parser.add_argument("--data", type=Path, required=True, help="CDR release folder")
+    parser.add_argument("--ner", help="CDR NER checkpoint (end to end and speed)")
+    parser.add_argument("--corpus", type=Path, help="abstracts, one per line (speed)")
+    parser.add_argument("--docs", type=int, default=10_000)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--skip", nargs="*", default=[], choices=["export", "e2e", "speed"])
+    args = parser.parse_args()
+    from benchmarks.experiments.annotate_bench import write_corpus
+    from biolite.link import LinkBuildConfig, build_linker
+    from biolite.relations.corpus import read_corpus, split_file
+
+    models = dict(item.split("=", 1) for item in args.model)
+    dev = read_corpus(split_file(args.data, "devel"))
+    results: dict[str, Any] = {"date": time.strftime("%Y-%m-%d"), "models": models}
+    results["gold_entities"] = {name: evaluate(Path(m), dev) for name, m in models.items()}
+    print(json.dumps(results, indent=2), flush=True)
+    first = Path(next(iter(models.values())))
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        exported = tmp / "re-export"
+        if "export" not in args.skip:
+            results["int8_gate"] = export_int8(first, args.data, exported)
+            results["int8_gold_entities"] = evaluate(exported, dev, precision="int8")
+        if args.ner and "e2e" not in args.skip:
+            import biolite
+
+            linker = tmp / "linker"
+            train = split_file(args.data, "train")
+            build_linker(LinkBuildConfig(lexicon=[train], out=linker), progress=False)
+            ner = biolite.pipeline("ner", model=args.ner, linker=linker)
+            results["end_to_end"] = evaluate(first, dev, ner=ner)
+            if "speed" not in args.skip and args.corpus:
+                xml = write_corpus(args.corpus, args.docs, tmp / "pubmed.xml")
+                warm = write_corpus(args.corpus, 100, tmp / "warm.xml")
+                re_model = exported if exported.is_dir() else first
+                results["annotate"] = {
+                    "documents": args.docs,
+                    **speed(args.ner, linker, re_model, xml, warm),
+                }
+        print(json.dumps(results, indent=2), flush=True)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
