@@ -204,8 +204,12 @@ def fit_and_save(
 
 
 def task_of(model: Any) -> str:
-    """The task a trained model's head belongs to (from the task table)."""
+    """The task a trained model belongs to: a document-level relation model by its
+    settings, the others by their head (from the task table)."""
+    from biolite.model_files.checkpoint import DOC_RE_KEY
     from biolite.tasks import TASKS
 
+    if getattr(model.config, DOC_RE_KEY, None):
+        return "doc_re"
     name = type(model).__name__
     return next(t.name for t in TASKS.values() if name.endswith(t.head_suffix))

@@ -167,3 +167,4 @@ def test_train_re_on_a_release_folder_reports_pairs_threshold_and_baseline(
     assert settings["window"] == "closest"
     record = json.loads((out / "biolite-train.json").read_text())
     assert record["result"]["threshold"] == settings["threshold"]
+    assert "# document-level relation extraction" in (out / "README.md").read_text()
