@@ -124,4 +124,8 @@ def relation_client(url: str = "localhost:8001", model_name: str = "re", **optio
 
 def _connection(options: dict[str, Any]) -> dict[str, Any]:
     """The options of ``options`` that ``TritonClient`` takes (not the pipeline's)."""
-    return {k: v for k, v in options.items() if k not in ("documents_per_request", "ner")}
+    return {k: v for k, v in options.items() if k not in _PIPELINE_ONLY}
+
+
+#: options of the relation client pipelines that ``TritonClient`` does not take
+_PIPELINE_ONLY = ("documents_per_request", "ner")

@@ -95,10 +95,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _document_level(model: str | None) -> bool:
+    """True for a model of a task asked for as ``re`` that is not ``re`` itself."""
     from biolite.model_files import resolve_model
     from biolite.model_files.kind import model_task
+    from biolite.tasks import get_task, task_of_model
 
-    return model_task(resolve_model(model, "re"))[0] == "doc_re"
+    return bool(get_task(task_of_model("re", model_task(resolve_model(model, "re"))[0])).asked_as)
 
 
 def run_documents(args: argparse.Namespace) -> int:

@@ -11,11 +11,12 @@ from typing import Any
 
 from biolite.errors import ConfigError
 from biolite.model_files import check_task, is_onnx_dir, resolve_model
+from biolite.model_files.kind import model_task
 from biolite.pipelines.base import Pipeline, as_batching
 from biolite.pipelines.inputs import check_text
 from biolite.runtimes import load_runtime, runtime_info
 from biolite.runtimes.batching import Batching, default_batching
-from biolite.tasks import get_task, load
+from biolite.tasks import get_task, load, task_of_model
 
 __all__ = ["Pipeline", "check_text", "pipeline"]
 
@@ -64,7 +65,7 @@ def pipeline(
             )
         return load(chosen.target)(task, **options)
     path = resolve_model(model, task)
-    task = _document_level(task, path)
+    task = task_of_model(task, model_task(path)[0])  # a document-level model asked as "re"
     info = get_task(task)
     check_task(path, task)
     runtime = runtime or ("onnx" if is_onnx_dir(path) else "torch")
@@ -76,14 +77,6 @@ def pipeline(
         batching or default_batching(device), batch_size=batch_size, **batch_fields
     )
     return cls.from_files(path, backend, policy, task_options)
-
-
-def _document_level(task: str, path: Any) -> str:
-    """``"doc_re"`` when an ``"re"`` pipeline is asked of a document-level relation model
-    (concept pairs of whole documents); else ``task``."""
-    from biolite.model_files.kind import model_task
-
-    return "doc_re" if task == "re" and model_task(path)[0] == "doc_re" else task
 
 
 #: transformers' ``aggregation_strategy`` -> biolite's ``aggregation`` (None: no equivalent)

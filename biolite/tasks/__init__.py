@@ -18,7 +18,16 @@ from pydantic import AfterValidator
 
 from biolite.table import Table, load, one_of
 
-__all__ = ["TASKS", "TASK_NAMES", "TaskInfo", "TaskName", "get_task", "load", "task_options"]
+__all__ = [
+    "TASKS",
+    "TASK_NAMES",
+    "TaskInfo",
+    "TaskName",
+    "get_task",
+    "load",
+    "task_of_model",
+    "task_options",
+]
 
 
 @dataclass(frozen=True)
@@ -42,6 +51,7 @@ class TaskInfo:
     model_env: str  # environment variable naming the default model
     example_call: str  # arguments of a call of the pipeline, for model cards
     probe_document: str  # a served request every model of the task answers (serve probe)
+    asked_as: str = ""  # the task name users ask for, when not this one (doc_re: "re")
 
 
 TASKS: Table[TaskInfo] = Table(
@@ -105,6 +115,7 @@ TASKS: Table[TaskInfo] = Table(
             model_env="BIOLITE_DOC_RE_MODEL",
             probe_document='{"text": "x"}',  # no entities, so no pair to score
             example_call="(text, entities=linked_ner(text))",
+            asked_as="re",
         ),
     },
 )
@@ -113,6 +124,15 @@ TASK_NAMES = TASKS.names()
 get_task = TASKS.get
 #: a task name checked against ``TASKS`` (for pydantic configs)
 TaskName = Annotated[str, AfterValidator(one_of(TASKS))]
+
+
+def task_of_model(asked: str, found: str | None) -> str:
+    """The task to run when task ``asked`` is asked of a model built for task ``found``:
+    ``found`` when users ask for it by that name (a document-level relation model
+    asked for as ``"re"``), else ``asked``."""
+    if found in TASKS and TASKS[found].asked_as == asked:
+        return found
+    return asked
 
 
 def task_options(name: str, **options: Any) -> Any:
