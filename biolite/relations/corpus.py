@@ -1,6 +1,7 @@
 """Relation corpora as the field ships them: PubTator files with entity ids and
 relation lines (BioCreative V CDR: ``CDR_TrainingSet.PubTator.txt``,
-``CDR_DevelopmentSet.PubTator.txt``, ``CDR_TestSet.PubTator.txt``).
+``CDR_DevelopmentSet.PubTator.txt``, ``CDR_TestSet.PubTator.txt``), or BioC XML/JSON
+with ``relation`` elements (``CDR_TrainingSet.BioC.xml``).
 
 A split is found in a folder by its name as the CDR release spells it; a file given
 directly is used as it is. A malformed line (a relation line included) is an error
@@ -26,7 +27,7 @@ SPLIT_WORDS: Table[tuple[str, ...]] = Table(
 )
 SPLIT_ALIASES = {"dev": "devel", "development": "devel", "validation": "devel", "training": "train"}
 #: formats that carry entity ids and relations
-RELATION_FORMATS = ("pubtator",)
+RELATION_FORMATS = ("pubtator", "bioc-xml", "bioc-json")
 
 
 def split_file(data: Path, split: str) -> Path:
@@ -45,7 +46,7 @@ def split_file(data: Path, split: str) -> Path:
     if len(found) != 1:
         named = ", ".join(p.name for p in found) or "none"
         raise DataError(
-            f"{data}: expected one PubTator file of the {split} split (a name with "
+            f"{data}: expected one PubTator or BioC file of the {split} split (a name with "
             f"{' or '.join(words)}), found {named}; give the file itself"
         )
     return found[0]
@@ -59,7 +60,7 @@ def _relation_file(path: Path) -> bool:
 
 
 def is_relation_corpus(data: Path) -> bool:
-    """True when ``data`` is a PubTator file or a folder holding one (document-level
+    """True when ``data`` is a PubTator or BioC file, or a folder holding one (document-level
     relations), rather than a sentence-level dataset folder (GAD, ChemProt)."""
     data = Path(data)
     if data.is_file():

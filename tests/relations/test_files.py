@@ -168,3 +168,22 @@ def test_train_re_on_a_release_folder_reports_pairs_threshold_and_baseline(
     record = json.loads((out / "biolite-train.json").read_text())
     assert record["result"]["threshold"] == settings["threshold"]
     assert "# document-level relation extraction" in (out / "README.md").read_text()
+
+
+def test_a_bioc_corpus_scores_as_its_pubtator_original(doc_re_dir, cdr_slice, tmp_path, capsys):
+    from biolite.io import open_writer
+
+    bioc_dir = tmp_path / "bioc"
+    bioc_dir.mkdir()
+    with open(bioc_dir / "CDR_DevelopmentSet.BioC.xml", "w", encoding="utf-8") as handle:
+        writer = open_writer("bioc-xml", handle)
+        for doc in read_documents(cdr_slice / DEV):
+            writer.write(doc)
+        writer.close()
+    scored = []
+    for data in (cdr_slice, bioc_dir):
+        args = ["evaluate", "re", "--model", str(doc_re_dir), "--data", str(data), "--split",
+                "devel", "--json"]  # fmt: skip
+        assert main(args) == 0
+        scored.append(json.loads(capsys.readouterr().out)["overall"])
+    assert scored[0] == scored[1] and scored[0]["support"] > 0
