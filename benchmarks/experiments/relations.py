@@ -40,6 +40,47 @@ def evaluate(model: Path, docs: list, ner: Any = None, **options: Any) -> dict[s
     return {"threshold": pipe.settings.threshold, **scores(evaluate_doc_re(pipe, docs, ner=ner))}
 
 
+def window_ablation(model: Path, docs: list) -> dict[str, Any]:
+    """The model's pair probabilities on ``docs`` under each window design and pooling
+    (inference only), with the F1 at the stored threshold and at the best one."""
+    import biolite
+    from biolite.evaluation.doc_re import best_threshold
+    from biolite.relations.concepts import relation_pairs
+
+    pipe = biolite.pipeline("re", model=model)
+    stored = pipe.task.settings
+    out = {}
+    for window, pooling in (("closest", "max"), ("every", "max"), ("every", "mean")):
+        pipe.task.settings = stored.model_copy(update={"window": window, "pooling": pooling})
+        started = time.perf_counter()
+        found = pipe.probabilities([(d.text, d.annotations) for d in docs])
+        probs, hits, gold = [], [], 0
+        for doc, (pairs, scores) in zip(docs, found):
+            truth = relation_pairs(doc.relations, stored.relation)
+            gold += len(truth)
+            probs += scores
+            hits += [(h.id, t.id) in truth for h, t in pairs]
+
+        best = best_threshold(probs, hits, gold)
+        out[f"{window}/{pooling}"] = {
+            "f1_at_stored_threshold": f1_at(probs, hits, gold, stored.threshold),
+            "best_threshold": round(best, 4),
+            "f1_at_best_threshold": f1_at(probs, hits, gold, best),
+            "seconds": round(time.perf_counter() - started, 1),
+        }
+    pipe.task.settings = stored
+    return out
+
+
+def f1_at(probs: list[float], hits: list[bool], gold: int, cut: float) -> float:
+    """Relation F1 (percent) when pairs at or above ``cut`` are related."""
+    from biolite.evaluation.doc_re import prf
+
+    tp = sum(h for p, h in zip(probs, hits) if p >= cut)
+    kept = sum(p >= cut for p in probs)
+    return round(100 * prf(tp, kept - tp, gold - tp).f1, 2)
+
+
 def export_int8(model: Path, data: Path, out: Path) -> dict[str, Any]:
     from biolite.export import ExportSpec, export
 
@@ -80,7 +121,9 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, help="abstracts, one per line (speed)")
     parser.add_argument("--docs", type=int, default=10_000)
     parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--skip", nargs="*", default=[], choices=["export", "e2e", "speed"])
+    parser.add_argument(
+        "--skip", nargs="*", default=[], choices=["ablation", "export", "e2e", "speed"]
+    )
     args = parser.parse_args()
     from benchmarks.experiments.annotate_bench import write_corpus
     from biolite.link import LinkBuildConfig, build_linker
@@ -92,6 +135,9 @@ def main() -> None:
     results["gold_entities"] = {name: evaluate(Path(m), dev) for name, m in models.items()}
     print(json.dumps(results, indent=2), flush=True)
     first = Path(next(iter(models.values())))
+    if "ablation" not in args.skip:
+        results["window_ablation"] = window_ablation(first, dev)
+        print(json.dumps(results["window_ablation"], indent=2), flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         exported = tmp / "re-export"

@@ -3,6 +3,8 @@ local and the Ray engine."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 import biolite
@@ -66,3 +68,24 @@ def test_the_ray_engine_writes_the_same_relations_as_the_local_one(doc_re_dir, c
     assert names == sorted(p.name for p in (tmp_path / "ray").glob("*.xml")) and len(names) == 3
     for name in names:
         assert (tmp_path / "ray" / name).read_bytes() == (tmp_path / "local" / name).read_bytes()
+
+
+def test_evaluate_re_end_to_end_counts_every_gold_relation(
+    cdr_ner, cdr_linker, doc_re_dir, cdr_slice, capsys
+):
+    scored = {}
+    for extra in ([], ["--ner", str(cdr_ner), "--linker", str(cdr_linker)]):
+        args = ["evaluate", "re", "--model", str(doc_re_dir), "--data", str(cdr_slice / DEV),
+                "--json", *extra]  # fmt: skip
+        assert main(args) == 0
+        result = json.loads(capsys.readouterr().out)
+        scored[result["split"]] = result["overall"]
+    assert set(scored) == {"gold entities", "end to end"}
+    assert scored["end to end"]["support"] == scored["gold entities"]["support"] > 0
+    assert scored["end to end"] != scored["gold entities"]
+
+
+def test_end_to_end_scoring_needs_both_ner_and_linker(doc_re_dir, cdr_slice, capsys):
+    args = ["evaluate", "re", "--model", str(doc_re_dir), "--data", str(cdr_slice / DEV),
+            "--ner", "x"]  # fmt: skip
+    assert main(args) == 2 and "both --ner MODEL and --linker DIR" in capsys.readouterr().err
