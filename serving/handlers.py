@@ -172,7 +172,7 @@ class DocReHandler(Handler):
             entities = [Entity(**e) for e in given]
         except (TypeError, ValueError) as exc:
             raise InputError(f"bad entities: {str(exc)[:300]}") from None
-        self.pipeline.task.pairs(entities)  # InputError: entities it cannot relate
+        self.pipeline.task.check(entities)  # InputError: entities it cannot relate
         return [(text, entities)], bool(doc.get("include_negative"))
 
     def answer(self, outputs: list[Any], context: Any) -> Any:

@@ -89,16 +89,17 @@ def export_int8(model: Path, data: Path, out: Path) -> dict[str, Any]:
     return report.gate.model_dump()
 
 
-def speed(ner: str, linker: Path, re_model: Path, xml: Path, warm: Path) -> dict[str, Any]:
-    """annotate: NER alone, NER + linker, NER + linker + RE; then the same three again
-    (each ratio to the mean of its two runs)."""
+def speed(
+    ner: str, linker: Path, re_model: Path, xml: Path, warm: Path, repeats: int = 2
+) -> dict[str, Any]:
+    """annotate: NER alone, NER + linker, NER + linker + RE, ``repeats`` times in turn
+    (each rate the mean of its runs)."""
     from benchmarks.experiments.throughput import annotate_run
 
     annotate_run(ner, warm, "sentences", None, linker=str(linker), re_model=str(re_model))
     settings = [{}, {"linker": str(linker)}, {"linker": str(linker), "re_model": str(re_model)}]
-    runs = [annotate_run(ner, xml, "sentences", None, **o) for o in settings + settings]
-    rate = [(runs[i]["documents_per_second"] + runs[i + 3]["documents_per_second"]) / 2
-            for i in range(3)]  # fmt: skip
+    runs = [annotate_run(ner, xml, "sentences", None, **o) for o in settings * repeats]
+    rate = [sum(r["documents_per_second"] for r in runs[i::3]) / repeats for i in range(3)]
     return {
         "runs": runs,
         "documents_per_second": dict(zip(("ner", "ner+linker", "ner+linker+re"), rate)),
@@ -120,6 +121,7 @@ def main() -> None:
     parser.add_argument("--ner", help="CDR NER checkpoint (end to end and speed)")
     parser.add_argument("--corpus", type=Path, help="abstracts, one per line (speed)")
     parser.add_argument("--docs", type=int, default=10_000)
+    parser.add_argument("--repeats", type=int, default=2, help="runs of each annotate setting")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument(
         "--skip", nargs="*", default=[], choices=["ablation", "export", "e2e", "speed"]

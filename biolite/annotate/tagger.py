@@ -51,7 +51,26 @@ class Tagger:
         relations = None
         if re_model is not None:
             relations = (model_label(re_model), pipeline("re", model=re_model, **re_options or {}))
-        return cls(named, keep_annotations, relations)
+        tagger = cls(named, keep_annotations, relations)
+        tagger.check_relation_types()
+        return tagger
+
+    def check_relation_types(self) -> None:
+        """``ConfigError`` up front when NER models run but do not tag both types the
+        relation model relates (every document would get no relation)."""
+        from biolite.errors import ConfigError
+
+        if self.relations is None or not self.pipelines:
+            return
+        s = self.relations[1].settings
+        tagged = {t.lower() for t in self.types}
+        missing = [t for t in (s.head_type, s.tail_type) if t.lower() not in tagged]
+        if missing:
+            raise ConfigError(
+                f"the NER models tag {', '.join(self.types) or 'nothing'}, but the relation "
+                f"model relates {s.head_type} and {s.tail_type} mentions (missing: "
+                f"{', '.join(missing)})"
+            )
 
     def tag(self, docs: Sequence[Document], progress: bool = False) -> None:
         """Add each model's mentions to ``docs`` (sorted by offset, then type)."""
@@ -91,7 +110,8 @@ class Tagger:
         relations of other types are kept with ``keep_annotations``)."""
         name, pipe = self.relations
         s = pipe.settings
-        for doc, found in zip(docs, pipe.documents(docs)):
+        linked = bool(self.linkers)  # a mention the linker could not link has no id
+        for doc, found in zip(docs, pipe.documents(docs, check=not linked)):
             new = [
                 DocRelation(
                     r.label,

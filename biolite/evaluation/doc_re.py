@@ -62,6 +62,9 @@ def evaluate_doc_re(
     or end to end with ``ner`` (a linked NER pipeline) finding the entities."""
     s = pipe.settings
     started = time.perf_counter()
+    if ner is None:
+        for doc in docs:
+            pipe.task.check(doc.annotations)
     entities = [d.annotations for d in docs] if ner is None else [ner(d.text) for d in docs]
     found = pipe.relations([(d.text, e) for d, e in zip(docs, entities)], include_negative=True)
     gold = [relation_pairs(d.relations, s.relation) for d in docs]

@@ -56,6 +56,8 @@ class DocRePipeline(Pipeline):
                     "and linker=... to find them first"
                 )
             entities = self.ner(text)
+        else:
+            self.task.check(entities)
         return self.relations([(text, entities)], include_negative)[0]
 
     def relations(
@@ -67,12 +69,15 @@ class DocRePipeline(Pipeline):
             return found
         return [[r for r in doc if r.label != self.settings.negative] for doc in found]
 
-    def documents(self, docs: Sequence[Any], include_negative: bool = False) -> list[list]:
+    def documents(
+        self, docs: Sequence[Any], include_negative: bool = False, check: bool = True
+    ) -> list[list]:
         """Relations for ``biolite.io.Document`` objects, from their annotations; a
-        document whose entities cannot be related is an ``InputError`` naming it."""
-        for doc in docs:
+        document whose entities cannot be related is an ``InputError`` naming it
+        (``check=False``: entities a linker has just linked, some perhaps to nothing)."""
+        for doc in docs if check else ():
             try:
-                self.task.pairs(doc.annotations)
+                self.task.check(doc.annotations)
             except InputError as exc:
                 raise InputError(f"document {doc.id}: {exc}") from None
         return self.relations([(d.text, d.annotations) for d in docs], include_negative)

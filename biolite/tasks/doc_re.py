@@ -50,8 +50,14 @@ class PairCandidates:
         self.settings = settings
 
     def pairs(self, entities: Sequence[Entity]) -> list[tuple[Concept, Concept]]:
-        """The document's candidate pairs; ``InputError`` when its entities cannot be
-        related by this model (none of its types, or never linked to concepts)."""
+        """The document's candidate pairs: its linked concepts of the model's types."""
+        s = self.settings
+        return candidate_pairs(entities, s.head_type, s.tail_type)
+
+    def check(self, entities: Sequence[Entity]) -> None:
+        """``InputError`` when given entities cannot be related by this model: none of its
+        types, or none of them linked to a concept (a linker leaves a mention it cannot
+        link without an id too, so bulk runs with a linker do not call this)."""
         s = self.settings
         kinds = {s.head_type.lower(), s.tail_type.lower()}
         typed = [e for e in entities if e.label.lower() in kinds]
@@ -67,7 +73,6 @@ class PairCandidates:
                 "concept id: relations are between concepts, link the mentions first "
                 "(pipeline('ner', linker=DIR) or --linker DIR)"
             )
-        return candidate_pairs(typed, s.head_type, s.tail_type)
 
 
 class DocReTask(PairCandidates):

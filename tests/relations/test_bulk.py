@@ -89,3 +89,13 @@ def test_end_to_end_scoring_needs_both_ner_and_linker(doc_re_dir, cdr_slice, cap
     args = ["evaluate", "re", "--model", str(doc_re_dir), "--data", str(cdr_slice / DEV),
             "--ner", "x"]  # fmt: skip
     assert main(args) == 2 and "both --ner MODEL and --linker DIR" in capsys.readouterr().err
+
+
+def test_an_ner_model_without_the_relation_types_is_refused_before_any_work(
+    trained_ner_dir, cdr_linker, doc_re_dir, cdr_slice, tmp_path, capsys
+):
+    code = main(["annotate", "--model", str(trained_ner_dir), "--linker", str(cdr_linker),
+                 "--re-model", str(doc_re_dir), "--input", str(cdr_slice / DEV), "--output",
+                 str(tmp_path / "out")])  # fmt: skip
+    assert code == 2 and "missing: Chemical" in capsys.readouterr().err
+    assert not list((tmp_path / "out").glob("*.pubtator"))
