@@ -14,18 +14,11 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from biolite.evaluation.re import prf
 from biolite.relations.concepts import relation_pairs
 from biolite.types import Baseline, ReEvaluation, TypeScores
 
 PairSet = set[tuple[str, str]]
-
-
-def prf(tp: int, fp: int, fn: int) -> TypeScores:
-    """Precision, recall and F1 from counts (support: the gold count)."""
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return TypeScores(precision=precision, recall=recall, f1=f1, support=tp + fn)
 
 
 def score_pair_sets(gold: Iterable[PairSet], predicted: Iterable[PairSet]) -> TypeScores:

@@ -17,7 +17,8 @@ from biolite.errors import DataError, ModelNotFoundError
 from biolite.types import Baseline, ReEvaluation, TypeScores
 
 
-def _prf(tp: int, fp: int, fn: int) -> TypeScores:
+def prf(tp: int, fp: int, fn: int) -> TypeScores:
+    """Precision, recall and F1 from counts (support: the gold count)."""
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
@@ -33,9 +34,9 @@ def score_relations(gold: Sequence[str], pred: Sequence[str], negative: str):
         tp = sum(g == p == label for g, p in zip(gold, pred))
         fp = sum(p == label and g != label for g, p in zip(gold, pred))
         fn = sum(g == label and p != label for g, p in zip(gold, pred))
-        per_label[label] = _prf(tp, fp, fn)
+        per_label[label] = prf(tp, fp, fn)
         totals = [totals[0] + tp, totals[1] + fp, totals[2] + fn]
-    return _prf(*totals), per_label
+    return prf(*totals), per_label
 
 
 def re_baseline(gold: Sequence[str], pred: Sequence[str], negative: str) -> Baseline:
