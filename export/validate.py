@@ -76,10 +76,13 @@ def compare(
     candidate: list[np.ndarray],
     feeds: list[dict[str, np.ndarray]],
     heads: dict[str, tuple[int, int]] | None = None,
+    vectors: bool = False,
 ) -> ArtifactCheck:
     """Max |difference| and argmax agreement over real positions, against tolerances.
     With ``heads`` (name -> logits columns of a multi-head model) the argmax is taken
-    per head and the agreement is the worst head's (each head checked on its own)."""
+    per head and the agreement is the worst head's (each head checked on its own).
+    With ``vectors`` (the outputs are coordinates, not label scores) the agreement is
+    the mean cosine similarity of each position's vectors instead."""
     blocks = {name: slice(*cols) for name, cols in (heads or {"": (0, None)}).items()}
     diffs, scale, agree, total = [], 0.0, dict.fromkeys(blocks, 0), 0
     for ref, cand, feed in zip(reference, candidate, feeds):
@@ -88,7 +91,12 @@ def compare(
         diffs.append(float(np.abs(ref - cand.astype(np.float32)).max()))
         scale = max(scale, float(np.abs(ref).max()))
         for name, cols in blocks.items():
-            agree[name] += int((ref[:, cols].argmax(-1) == cand[:, cols].argmax(-1)).sum())
+            same = (
+                _cosines(ref, cand)
+                if vectors
+                else ref[:, cols].argmax(-1) == cand[:, cols].argmax(-1)
+            )
+            agree[name] += float(same.sum())
         total += ref.shape[0]
     absolute, relative, min_agreement = TOLERANCES[variant]
     tolerance = absolute + relative * scale
@@ -102,5 +110,13 @@ def compare(
         tolerance=tolerance,
         min_agreement=min_agreement,
         head_agreement=per_head if heads else None,
+        measure="mean cosine" if vectors else "argmax agreement",
         passed=diff <= tolerance and agreement >= min_agreement,
     )
+
+
+def _cosines(ref: np.ndarray, cand: np.ndarray) -> np.ndarray:
+    """Cosine similarity of each row of ``ref`` with the same row of ``cand``."""
+    cand = cand.astype(np.float32)
+    norms = np.linalg.norm(ref, axis=-1) * np.linalg.norm(cand, axis=-1)
+    return (ref * cand).sum(-1) / np.maximum(norms, 1e-12)

@@ -180,3 +180,13 @@ class DocReHandler(Handler):
             return self.pipeline.settings.model_dump()
         negative = self.pipeline.settings.negative
         return [r.model_dump() for r in outputs[0] if context or r.label != negative]
+
+
+class NamesHandler(Handler):
+    """A document is one concept name; the answer is its unit vector (a JSON list)."""
+
+    def items(self, text: str) -> tuple[list[str], None]:
+        return [text], None
+
+    def answer(self, outputs: list[Any], context: None) -> list[float]:
+        return [float(x) for x in outputs[0]]

@@ -213,13 +213,14 @@ LINKER_FOLDER = "linker"
 
 
 def _linker_copy(stage: Path, linker: Path) -> str:
-    """Copy a verified linker folder (its listed files only) beside the tokenizer."""
-    from biolite.link.manifest import MANIFEST, verified_manifest
+    """Copy a verified linker folder (its listed files only, its encoder's too) beside
+    the tokenizer."""
+    from biolite.link.manifest import linker_files, verified_manifest
 
     manifest = verified_manifest(linker)
     target = stage / "1" / LINKER_FOLDER
-    target.mkdir()
-    for name in [*manifest["files"], MANIFEST]:
+    for name in linker_files(linker, manifest):
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(Path(linker) / name, target / name)
     return LINKER_FOLDER
 

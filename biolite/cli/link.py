@@ -10,7 +10,7 @@ from pathlib import Path
 from biolite.cli.options import FORMATTER, add_field
 from biolite.link.config import LinkBuildConfig, LinkSettings
 
-_BUILD_FIELDS = ("vocab", "lexicon", "vocab_format", "id_style", "types")
+_BUILD_FIELDS = ("vocab", "lexicon", "vocab_format", "id_style", "types", "encoder")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -63,11 +63,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _settings_options(p: argparse.ArgumentParser) -> None:
     add_field(p, LinkSettings, "steps", default=None, action="extend", nargs="+")
     add_field(p, LinkSettings, "threshold", default=None)
+    add_field(p, LinkSettings, "learned_threshold", default=None)
 
 
 def settings_given(args: argparse.Namespace) -> dict:
     """The ``LinkSettings`` fields given on the command line."""
-    return {k: getattr(args, k) for k in LinkSettings.model_fields if getattr(args, k, None)}
+    return {
+        k: getattr(args, k) for k in LinkSettings.model_fields if getattr(args, k, None) is not None
+    }
 
 
 def run_build(args: argparse.Namespace) -> int:

@@ -29,6 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     _fields(ner, NerTrainConfig)
     ner.set_defaults(func=run_ner)
     _re_parser(tasks)
+    _names_parser(tasks)
 
 
 #: option settings the field types cannot say; the rest comes from the configs
@@ -172,5 +173,43 @@ def run_ner(args: argparse.Namespace) -> int:
         print(
             f"  {kind:<28} precision {percent(s.precision)}  recall {percent(s.recall)}  "
             f"F1 {percent(s.f1)} %  (support {s.support})"
+        )
+    return 0
+
+
+def _names_parser(tasks: argparse._SubParsersAction) -> None:
+    from biolite.training.names import NamesTrainConfig
+
+    names = tasks.add_parser(
+        "names",
+        help="a concept-name encoder for the learned linking step (SapBERT-style)",
+        description="Fine-tune an encoder on a linker folder's synonym sets (biolite link "
+        "build): names of one concept close, of other concepts apart (InfoNCE over each "
+        "batch). Export it with `biolite export --int8` and give the export to `biolite "
+        "link build --encoder` to add the learned step to a linker.",
+        formatter_class=FORMATTER,
+    )
+    overrides = {**_OVERRIDES, "data": {"required": True, "metavar": "LINKER_DIR"}}
+    overrides["eval_data"] = {"metavar": "PUBTATOR"}
+    for field in NamesTrainConfig.model_fields:
+        if field != "train_split":
+            add_field(names, NamesTrainConfig, field, **overrides.get(field, {}))
+    names.set_defaults(func=run_names, train_split="train")
+
+
+def run_names(args: argparse.Namespace) -> int:
+    from biolite.training.names import NamesTrainConfig, train_names
+
+    config = NamesTrainConfig(**_given(args, NamesTrainConfig))
+    result = train_names(config)
+    print(
+        f"saved {result.out} ({result.pairs} synonym pairs of {result.concepts} concepts, "
+        f"{result.train_seconds}s)"
+    )
+    if result.eval is not None:
+        before = f"base encoder {percent(result.base_accuracy)} %, " if result.base_accuracy else ""
+        print(
+            f"{config.eval_split}: nearest-name accuracy {percent(result.eval.f1)} % ({before}"
+            f"{result.baseline.name} {percent(result.baseline.f1)} %)"
         )
     return 0

@@ -19,6 +19,7 @@ from typing import Any
 
 from biolite.files import check_name, sha256, staged_output
 from biolite.link.config import LinkBuildConfig
+from biolite.link.dense import add_encoder
 from biolite.link.index import NgramIndex
 from biolite.link.manifest import MANIFEST, write_linker_manifest
 from biolite.link.normalize import bag_key, key, lower_key, words
@@ -67,12 +68,19 @@ def build_linker(config: LinkBuildConfig, progress: bool = True) -> dict[str, An
             kind: _write_type(stage, kind, names[kind], counts)
             for kind in tqdm(sorted(names), desc="indexing", disable=not progress)
         }
+        settings = config.settings
+        encoder = None
+        if config.encoder is not None:
+            encoder = add_encoder(stage, config.encoder, sorted(types), progress)
+            if "learned" not in settings.steps:
+                settings = settings.model_copy(update={"steps": [*settings.steps, "learned"]})
         record = {
             "sources": records,
             "id_style": config.id_style,
             "type_map": config.type_map,
             "types": types,
-            "settings": config.settings.model_dump(),
+            "settings": settings.model_dump(),
+            "encoder": encoder,
             "report": {
                 "empty_names_skipped": counts["empty"],
                 "duplicate_names": counts["duplicate"],

@@ -23,6 +23,8 @@ STEPS: Table[str] = Table(
         "bag": "normalized words in any order (MeSH inversions 'Carcinoma, Hepatocellular')",
         "composite": "'breast and ovarian cancer' -> every part's id, '|'-joined",
         "approximate": "character n-gram TF-IDF nearest name, kept at or above --threshold",
+        "learned": "nearest name by a trained name encoder (--encoder), kept at or above "
+        "--learned-threshold",
     },
 )
 #: the steps a linker runs unless told otherwise (chosen on the CDR development split)
@@ -42,6 +44,10 @@ class LinkSettings(BaseModel):
         0.8, ge=0.0, le=1.0,
         description="lowest cosine similarity at which the approximate step gives an id "
         "(below it the mention gets no id)",
+    )  # fmt: skip
+    learned_threshold: float = Field(
+        0.8, ge=-1.0, le=1.0,
+        description="lowest cosine similarity at which the learned step gives an id",
     )  # fmt: skip
 
 
@@ -74,6 +80,11 @@ class LinkBuildConfig(BaseModel):
     )
     types: list[str] | None = Field(
         None, description="keep only these types (after --type-map); default: every type"
+    )
+    encoder: Path | None = Field(
+        None,
+        description="name encoder export (biolite train names, then biolite export): copied "
+        "into the linker, every name embedded and indexed, the learned step added",
     )
     settings: LinkSettings = Field(default_factory=LinkSettings)
     overwrite: bool = Field(False, description="replace an existing linker folder")

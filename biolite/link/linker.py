@@ -22,8 +22,9 @@ from biolite.link.abbreviations import definitions
 from biolite.link.build import KEYS
 from biolite.link.composite import readings
 from biolite.link.config import LinkSettings
+from biolite.link.dense import DenseIndex, load_encoder
 from biolite.link.index import NgramIndex
-from biolite.link.manifest import verified_manifest
+from biolite.link.manifest import ENCODER, verified_manifest
 from biolite.link.normalize import words
 from biolite.types import Entity
 
@@ -52,6 +53,10 @@ class _Tables:
             self.rows = [line.split("\t")[1] for line in _lines(folder / f"{kind}.rows.tsv")]
         self.aliases = dict(line.split("\t") for line in _lines(folder / f"{kind}.aliases.tsv"))
         self.names_file = folder / f"{kind}.names.tsv"
+        self.dense = None
+        if "learned" in steps:
+            self.dense = DenseIndex.load(folder, kind)
+            self.name_ids = [line.split("\t", 1)[0] for line in _lines(self.names_file)]
 
     @cached_property
     def concepts(self) -> set[str]:
@@ -92,6 +97,14 @@ class Linker:
         self.settings = LinkSettings(**{**self.manifest["settings"], **settings})
         self.types = sorted(self.manifest["types"])
         steps = self.settings.steps
+        self.encoder = None
+        if "learned" in steps:
+            if not self.manifest.get("encoder"):
+                raise ConfigError(
+                    f"linker {self.folder} has no name encoder for the learned step; rebuild "
+                    "it with `biolite link build --encoder EXPORT_DIR`"
+                )
+            self.encoder = load_encoder(self.folder / ENCODER)
         self.tables = {kind: _Tables(self.folder, kind, steps) for kind in self.types}
 
     @property
@@ -131,8 +144,10 @@ class Linker:
     def links(self, docs: Sequence[tuple[str, Sequence[Entity]]]) -> list[list[Link | None]]:
         """Each mention's ``Link`` (id, score, the step that found it) or ``None``."""
         links = [self._string_links(text, mentions) for text, mentions in docs]
-        if "approximate" in self.settings.steps:
-            self._approximate(docs, links)
+        searches = {"approximate": self._approximate, "learned": self._learned}
+        for step in self.settings.steps:
+            if step in searches:
+                searches[step](docs, links)
         return [[found for found, _ in doc_links] for doc_links in links]
 
     def candidates(self, text: str, kind: str, k: int = 10) -> list[tuple[str, float]]:
@@ -187,13 +202,29 @@ class Linker:
                 return Link("|".join(ids), min(x.score for x in found), "composite")
         return None
 
-    def _approximate(self, docs, links) -> None:
+    @staticmethod
+    def _unlinked(docs, links, tables) -> dict[str, list[tuple[int, int, str]]]:
+        """Per type, ``(document, mention, name to search)`` of every mention still
+        without an id."""
         queries: dict[str, list[tuple[int, int, str]]] = {}
         for d, ((_, mentions), doc_links) in enumerate(zip(docs, links)):
             for i, (m, (found, name)) in enumerate(zip(mentions, doc_links)):
-                if found is None and m.label in self.tables:
+                if found is None and m.label in tables:
                     queries.setdefault(m.label, []).append((d, i, name))
-        for kind, asked in queries.items():
+        return queries
+
+    def _learned(self, docs, links) -> None:
+        floor = self.settings.learned_threshold
+        for kind, asked in self._unlinked(docs, links, self.tables).items():
+            tables = self.tables[kind]
+            vectors = self.encoder([name for _, _, name in asked])
+            for (d, i, name), best in zip(asked, tables.dense.search(vectors, 1)):
+                if best and best[0][1] >= floor:
+                    row, score = best[0]
+                    links[d][i] = (Link(tables.name_ids[row], round(score, 4), "learned"), name)
+
+    def _approximate(self, docs, links) -> None:
+        for kind, asked in self._unlinked(docs, links, self.tables).items():
             tables = self.tables[kind]
             texts = [" ".join(words(name)) for _, _, name in asked]
             found = tables.index.search(texts, 1, floor=self.settings.threshold)

@@ -30,8 +30,10 @@ HEADS_KEY = "biolite_heads"
 RE_KEY = "biolite_re"
 #: document-level relation settings (``biolite.relations.settings.DocReSettings``)
 DOC_RE_KEY = "biolite_doc_re"
+#: concept-name encoder settings (``biolite.tasks.names.NameSettings``)
+NAMES_KEY = "biolite_names"
 #: every key biolite writes into config.json
-CONFIG_KEYS = (TRAINED_LENGTH, HEADS_KEY, RE_KEY, DOC_RE_KEY)
+CONFIG_KEYS = (TRAINED_LENGTH, HEADS_KEY, RE_KEY, DOC_RE_KEY, NAMES_KEY)
 
 
 def trained_length(config: Any) -> int | None:

@@ -6,9 +6,12 @@ import json
 from pathlib import Path
 
 from biolite.errors import ModelTypeError
-from biolite.model_files.checkpoint import DOC_RE_KEY, RE_KEY
+from biolite.model_files.checkpoint import DOC_RE_KEY, NAMES_KEY, RE_KEY
 from biolite.model_files.export_dir import EXPORT_MANIFEST
 from biolite.tasks import TASKS
+
+#: config.json settings that say the task before the head class does
+SETTINGS_KEYS = {DOC_RE_KEY: "doc_re", RE_KEY: "re", NAMES_KEY: "names"}
 
 
 def model_task(path: Path) -> tuple[str | None, str]:
@@ -21,10 +24,9 @@ def model_task(path: Path) -> tuple[str | None, str]:
         config = json.loads((path / "config.json").read_text())
     except (OSError, ValueError):
         return None, "no readable config.json"
-    if config.get(DOC_RE_KEY):
-        return "doc_re", f"its config.json has {DOC_RE_KEY} settings"
-    if config.get(RE_KEY):
-        return "re", f"its config.json has {RE_KEY} settings"
+    for key, task in SETTINGS_KEYS.items():
+        if config.get(key):
+            return task, f"its config.json has {key} settings"
     for arch in config.get("architectures") or []:
         for task in TASKS.values():
             if arch.endswith(task.head_suffix):

@@ -52,6 +52,7 @@ class TaskInfo:
     example_call: str  # arguments of a call of the pipeline, for model cards
     probe_document: str  # a served request every model of the task answers (serve probe)
     asked_as: str = ""  # the task name users ask for, when not this one (doc_re: "re")
+    vector_outputs: bool = False  # logits are vector coordinates (export compares cosines)
 
 
 TASKS: Table[TaskInfo] = Table(
@@ -116,6 +117,26 @@ TASKS: Table[TaskInfo] = Table(
             probe_document='{"text": "x"}',  # no entities, so no pair to score
             example_call="(text, entities=linked_ner(text))",
             asked_as="re",
+        ),
+        "names": TaskInfo(
+            name="names",
+            title="concept-name encoder (learned linking)",
+            task_class="biolite.tasks.names:NameTask",
+            pipeline_class="biolite.pipelines.names:NamePipeline",
+            options_class="biolite.tasks.options:NameOptions",
+            evaluation="biolite.evaluation.names",
+            auto_model="AutoModelForTokenClassification",  # the head: a learned projection
+            head_suffix="ForTokenClassification",
+            optimum_task="token-classification",
+            metric="top-1 linking accuracy of gold mentions against the training names",
+            served_output="VECTORS",
+            served_handler="biolite.serving.handlers:NamesHandler",
+            served_client="biolite.serving.client_names:TritonNamePipeline",
+            token_logits=True,
+            model_env="BIOLITE_NAMES_MODEL",
+            example_call='(["myocardial infarction", "heart attack"])',
+            probe_document="myocardial infarction",
+            vector_outputs=True,
         ),
     },
 )

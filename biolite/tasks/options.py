@@ -53,3 +53,16 @@ class ReOptions(BaseModel):
         description="tokens per pair context (default: the length the model was fine-tuned "
         "with, config.json's biolite_max_length, else 256)",
     )
+
+
+class NameOptions(BaseModel):
+    """How long a concept name may be."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    max_length: int | None = Field(
+        None,
+        ge=4,
+        description="tokens per name, special tokens included (default: the length the "
+        "encoder was trained with, config.json's biolite_max_length, else 32)",
+    )

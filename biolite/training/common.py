@@ -203,13 +203,29 @@ def fit_and_save(
     return result
 
 
+def torch_logits(model: Any) -> Callable[[dict], Any]:
+    """An in-memory model as a ``FunctionRuntime`` function (eval mode, no gradients):
+    padded numpy inputs -> float32 logits, for scoring during training."""
+    import torch
+
+    model.eval()
+
+    def infer(inputs):
+        with torch.no_grad():
+            given = {k: torch.from_numpy(v).to(model.device) for k, v in inputs.items()}
+            return model(**given).logits.float().cpu().numpy()
+
+    return infer
+
+
 def task_of(model: Any) -> str:
-    """The task a trained model belongs to: a document-level relation model by its
-    settings, the others by their head (from the task table)."""
-    from biolite.model_files.checkpoint import DOC_RE_KEY
+    """The task a trained model belongs to: by its biolite settings in config.json
+    when it has some (document-level relations, names), else by its head."""
+    from biolite.model_files.kind import SETTINGS_KEYS
     from biolite.tasks import TASKS
 
-    if getattr(model.config, DOC_RE_KEY, None):
-        return "doc_re"
+    for key, task in SETTINGS_KEYS.items():
+        if getattr(model.config, key, None):
+            return task
     name = type(model).__name__
     return next(t.name for t in TASKS.values() if name.endswith(t.head_suffix))

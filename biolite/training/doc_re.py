@@ -20,7 +20,7 @@ from biolite.model_files.checkpoint import DOC_RE_KEY
 from biolite.relations.concepts import relation_pairs
 from biolite.relations.corpus import read_corpus, split_file
 from biolite.relations.settings import DocReSettings, Pooling, Window
-from biolite.training.common import FineTuneConfig, fit_and_save, load_base
+from biolite.training.common import FineTuneConfig, fit_and_save, load_base, torch_logits
 from biolite.training.common import train as train_model
 from biolite.types import TypeScores
 
@@ -131,7 +131,7 @@ def choose_threshold(model: Any, task: Any, docs: list[Any]) -> float:
     from biolite.pipelines.doc_re import DocRePipeline
     from biolite.runtimes import FunctionRuntime
 
-    pipe = DocRePipeline(task, FunctionRuntime(_torch_logits(model), model.config), 32)
+    pipe = DocRePipeline(task, FunctionRuntime(torch_logits(model), model.config), 32)
     relation = task.settings.relation
     probs, hits, gold = [], [], 0
     for doc, (pairs, scores) in zip(
@@ -142,19 +142,6 @@ def choose_threshold(model: Any, task: Any, docs: list[Any]) -> float:
         probs += scores
         hits += [(h.id, t.id) in truth for h, t in pairs]
     return round(best_threshold(probs, hits, gold), 4)
-
-
-def _torch_logits(model: Any):
-    import torch
-
-    model.eval()
-
-    def infer(inputs):
-        with torch.no_grad():
-            given = {k: torch.from_numpy(v).to(model.device) for k, v in inputs.items()}
-            return model(**given).logits.float().cpu().numpy()
-
-    return infer
 
 
 def _evaluate(model_dir: Path, dev_docs: list[Any]):
