@@ -12,7 +12,7 @@ from biolite.errors import ConfigError
 from biolite.files import check_name
 from biolite.runtimes.batching import Batching
 from biolite.tasks import TaskName, get_task, load, task_options
-from biolite.tasks.options import NerOptions, ReOptions
+from biolite.tasks.options import NameOptions, NerOptions, ReOptions
 
 Backend = Literal["inline", "python", "onnxruntime", "tensorrt"]
 #: backends whose model runs inside the entry model (no separate model step)
@@ -52,7 +52,7 @@ class PipelineBuild(BaseModel):
     max_chars: int = Field(
         200_000, ge=1, description="longest document a request may carry, in characters"
     )
-    options: NerOptions | ReOptions = Field(
+    options: NerOptions | ReOptions | NameOptions = Field(
         default_factory=NerOptions,
         description="the served task's options (biolite.tasks.options), parsed by that "
         "task's own class (a dict is accepted); unset ones keep the task's defaults",

@@ -291,3 +291,65 @@ def cdr_linker(cdr, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("linkers") / "cdr"
     build_linker(LinkBuildConfig(lexicon=[cdr / "CDR_TrainingSet.PubTator.txt"], out=out), False)
     return out
+
+
+#: synonym sets in the plain TSV vocabulary schema (id, type, name, synonyms)
+CONCEPTS = {
+    "D009203": ["myocardial infarction", "heart attack", "cardiac infarction", "MI"],
+    "D003920": ["diabetes mellitus", "diabetes", "DM", "diabetic disorder"],
+    "D006973": ["hypertension", "high blood pressure", "HTN", "arterial hypertension"],
+    "D001249": ["asthma", "bronchial asthma", "asthmatic disease", "reactive airway disease"],
+    "D009369": ["neoplasm", "tumor", "cancer", "malignancy"],
+    "D012640": ["seizures", "convulsions", "fits", "epileptic seizure"],
+    "D007674": ["kidney disease", "renal disease", "nephropathy", "kidney disorder"],
+    "D001714": ["bipolar disorder", "manic depression", "bipolar illness", "manic disorder"],
+}
+
+
+@pytest.fixture(scope="session")
+def synonyms_linker(tmp_path_factory):
+    """A string-steps linker of ``CONCEPTS`` (plain TSV vocabulary) and that file."""
+    from biolite.link import LinkBuildConfig, build_linker
+
+    root = tmp_path_factory.mktemp("learned")
+    rows = [f"{cid}\tDisease\t{names[0]}\t{'|'.join(names[1:])}" for cid, names in CONCEPTS.items()]
+    vocab = root / "diseases.tsv"
+    vocab.write_text("\n".join(rows) + "\n")
+    out = root / "strings"
+    build_linker(LinkBuildConfig(vocab=[vocab], out=out), progress=False)
+    return vocab, out
+
+
+@pytest.fixture(scope="session")
+def names_model(tokenizer_dir, synonyms_linker, tmp_path_factory):
+    """(base, result) of a tiny name encoder trained on ``CONCEPTS`` for a few seconds."""
+    pytest.importorskip("faiss", reason="pip install 'biolite[link]' (make install does)")
+    from biolite.training.names import NamesTrainConfig, train_names
+
+    root = tmp_path_factory.mktemp("names")
+    base = build_tiny_bert(tokenizer_dir, root / "base", head="base", hidden=32, seed=3)
+    config = NamesTrainConfig(
+        base=str(base), data=synonyms_linker[1], out=root / "model", batch_size=16,
+        learning_rate=3e-3, max_steps=60, scheduler="constant", temperature=0.1,
+    )  # fmt: skip
+    return base, train_names(config, progress=False)
+
+
+@pytest.fixture(scope="session")
+def names_export(names_model, tmp_path_factory):
+    from biolite.export import ExportSpec, export
+
+    out = tmp_path_factory.mktemp("names-export") / "x"
+    export(names_model[1].out, out, ExportSpec(int8=True, optimize=False), progress=False)
+    return out
+
+
+@pytest.fixture(scope="session")
+def learned_linker(synonyms_linker, names_export, tmp_path_factory):
+    """``CONCEPTS`` linker with the tiny encoder's learned step."""
+    from biolite.link import LinkBuildConfig, build_linker
+
+    out = tmp_path_factory.mktemp("learned-linker") / "linker"
+    config = LinkBuildConfig(vocab=[synonyms_linker[0]], out=out, encoder=names_export)
+    build_linker(config, progress=False)
+    return out

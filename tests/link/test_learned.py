@@ -13,62 +13,7 @@ import pytest
 from biolite.errors import ConfigError, IntegrityError
 from biolite.link import LinkBuildConfig, Linker, build_linker
 from biolite.types import Entity
-from tests.conftest import build_tiny_bert
-
-pytest.importorskip("faiss", reason="pip install 'biolite[link]' (the README's make install does)")
-
-#: synonym sets in the plain TSV vocabulary schema (id, type, name, synonyms)
-CONCEPTS = {
-    "D009203": ["myocardial infarction", "heart attack", "cardiac infarction", "MI"],
-    "D003920": ["diabetes mellitus", "diabetes", "DM", "diabetic disorder"],
-    "D006973": ["hypertension", "high blood pressure", "HTN", "arterial hypertension"],
-    "D001249": ["asthma", "bronchial asthma", "asthmatic disease", "reactive airway disease"],
-    "D009369": ["neoplasm", "tumor", "cancer", "malignancy"],
-    "D012640": ["seizures", "convulsions", "fits", "epileptic seizure"],
-    "D007674": ["kidney disease", "renal disease", "nephropathy", "kidney disorder"],
-    "D001714": ["bipolar disorder", "manic depression", "bipolar illness", "manic disorder"],
-}
-
-
-@pytest.fixture(scope="module")
-def synonyms_linker(tmp_path_factory):
-    root = tmp_path_factory.mktemp("learned")
-    rows = [f"{cid}\tDisease\t{names[0]}\t{'|'.join(names[1:])}" for cid, names in CONCEPTS.items()]
-    vocab = root / "diseases.tsv"
-    vocab.write_text("\n".join(rows) + "\n")
-    out = root / "strings"
-    build_linker(LinkBuildConfig(vocab=[vocab], out=out), progress=False)
-    return vocab, out
-
-
-@pytest.fixture(scope="module")
-def names_model(tokenizer_dir, synonyms_linker, tmp_path_factory):
-    from biolite.training.names import NamesTrainConfig, train_names
-
-    root = tmp_path_factory.mktemp("names")
-    base = build_tiny_bert(tokenizer_dir, root / "base", head="base", hidden=32, seed=3)
-    config = NamesTrainConfig(
-        base=str(base), data=synonyms_linker[1], out=root / "model", batch_size=16,
-        learning_rate=3e-3, max_steps=60, scheduler="constant", temperature=0.1,
-    )  # fmt: skip
-    return base, train_names(config, progress=False)
-
-
-@pytest.fixture(scope="module")
-def names_export(names_model, tmp_path_factory):
-    from biolite.export import ExportSpec, export
-
-    out = tmp_path_factory.mktemp("names-export") / "x"
-    export(names_model[1].out, out, ExportSpec(int8=True, optimize=False), progress=False)
-    return out
-
-
-@pytest.fixture(scope="module")
-def learned_linker(synonyms_linker, names_export, tmp_path_factory):
-    out = tmp_path_factory.mktemp("learned-linker") / "linker"
-    config = LinkBuildConfig(vocab=[synonyms_linker[0]], out=out, encoder=names_export)
-    build_linker(config, progress=False)
-    return out
+from tests.conftest import CONCEPTS
 
 
 def _share_nearest_synonym(vectors: np.ndarray, concepts: list[str]) -> float:

@@ -31,7 +31,7 @@ def bare_export(bare_tokenizer_ner_dir, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def server(ner_export, bare_export, cdr_linker, tmp_path_factory):
+def server(ner_export, bare_export, cdr_linker, names_export, learned_linker, tmp_path_factory):
     repo = tmp_path_factory.mktemp("repo")
     build_repository(
         repo,
@@ -49,6 +49,10 @@ def server(ner_export, bare_export, cdr_linker, tmp_path_factory):
             ),
             PipelineBuild(
                 export_dir=ner_export, name="ner_linked", precision="int8", linker=cdr_linker
+            ),
+            PipelineBuild(export_dir=names_export, name="names", task="names", precision="int8"),
+            PipelineBuild(  # a linker whose learned step runs its encoder on the server
+                export_dir=ner_export, name="ner_learned", precision="int8", linker=learned_linker
             ),
         ],
     )
@@ -114,6 +118,25 @@ def test_served_entities_carry_the_same_concept_ids_as_in_process(server, ner_ex
     ids = [[(e.id, e.link_score) for e in doc] for doc in answers]
     assert ids == [[(e.id, e.link_score) for e in doc] for doc in expected]
     assert any(e.id for doc in answers for e in doc)  # the linker really ran on the server
+
+
+def test_served_name_vectors_equal_the_in_process_encoder(server, names_export):
+    from tests.conftest import CONCEPTS
+
+    names = [name for synonyms in CONCEPTS.values() for name in synonyms]
+    served = biolite.pipeline("names", runtime="triton", url=server.grpc_url, model_name="names")
+    local = biolite.pipeline("names", model=names_export, precision="int8")
+    np.testing.assert_allclose(served(names), local(names), atol=1e-5)
+
+
+def test_a_served_learned_linker_gives_the_in_process_ids(server, ner_export, learned_linker):
+    served = biolite.pipeline(
+        "ner", runtime="triton", url=server.grpc_url, model_name="ner_learned"
+    )
+    linked = biolite.pipeline("ner", model=ner_export, precision="int8", linker=learned_linker)
+    answers, expected = served(LINKED), linked(LINKED)
+    ids = [[(e.start, e.id, e.link_score) for e in doc] for doc in answers]
+    assert ids == [[(e.start, e.id, e.link_score) for e in doc] for doc in expected]
 
 
 def test_a_tampered_linker_in_the_repository_keeps_the_model_from_loading(
