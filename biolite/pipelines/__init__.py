@@ -30,7 +30,8 @@ def pipeline(
     batching: Batching | None = None,
     **options: Any,
 ) -> Any:
-    """Build a pipeline for ``task`` (``"ner"`` or ``"re"``).
+    """Build a pipeline for ``task`` (``"ner"``, ``"re"`` or ``"names"``: concept-name
+    vectors from an encoder ``biolite train names`` made).
 
     ``model`` is a fine-tuned checkpoint directory, a ``biolite export``
     directory, a registry name or a hub id; ``None`` uses ``BIOLITE_NER_MODEL``.
