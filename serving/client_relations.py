@@ -15,6 +15,19 @@ from biolite.pipelines.re import RePipeline
 from biolite.serving.client import TritonClient, served_output
 
 
+def _with_settings(
+    url: str, model_name: str, task: str, documents_per_request: int, options: dict[str, Any]
+) -> tuple[TritonClient, dict[str, Any]]:
+    """A client of a served relation pipeline and the model settings it answers with."""
+    from biolite.serving.handlers import SETTINGS
+
+    if documents_per_request < 1:
+        raise InputError("documents_per_request must be at least 1")
+    client = TritonClient(url, model_name, served_output(task), **options)
+    (settings,) = client.request([json.dumps({SETTINGS: True})])
+    return client, settings
+
+
 class TritonRePipeline(RePipeline):
     """Client of a served RE pipeline: the in-process ``RePipeline`` (same call: spans,
     entities or an NER pipeline first; the same ``Relation`` results) whose ``predict``
@@ -29,13 +42,11 @@ class TritonRePipeline(RePipeline):
         ner: Any = None,
         **options: Any,
     ):
-        from biolite.serving.handlers import SETTINGS
         from biolite.tasks.re import PairRules, ReSettings
 
-        client = TritonClient(url, model_name, served_output(self.task_name), **options)
-        if documents_per_request < 1:
-            raise InputError("documents_per_request must be at least 1")
-        (settings,) = client.request([json.dumps({SETTINGS: True})])
+        client, settings = _with_settings(
+            url, model_name, self.task_name, documents_per_request, options
+        )
         rules = PairRules(ReSettings(**settings))
         super().__init__(task=rules, runtime=client, model=f"{url}/{model_name}")
         self.documents_per_request = documents_per_request
@@ -74,13 +85,11 @@ class TritonDocRePipeline(DocRePipeline):
         **options: Any,
     ):
         from biolite.relations.settings import DocReSettings
-        from biolite.serving.handlers import SETTINGS
         from biolite.tasks.doc_re import PairCandidates
 
-        client = TritonClient(url, model_name, served_output(self.task_name), **options)
-        if documents_per_request < 1:
-            raise InputError("documents_per_request must be at least 1")
-        (settings,) = client.request([json.dumps({SETTINGS: True})])
+        client, settings = _with_settings(
+            url, model_name, self.task_name, documents_per_request, options
+        )
         rules = PairCandidates(DocReSettings(**settings))
         super().__init__(task=rules, runtime=client, model=f"{url}/{model_name}")
         self.documents_per_request = documents_per_request

@@ -101,36 +101,42 @@ class DocReTask(PairCandidates):
 
     def windows(self, text: str, pairs: Sequence[tuple[Concept, Concept]]) -> list[list[str]]:
         """The rendered model input texts of each pair."""
+        return [[rendered for rendered, _ in fitted] for fitted in self.fitted(text, pairs)]
+
+    def fitted(
+        self, text: str, pairs: Sequence[tuple[Concept, Concept]]
+    ) -> list[list[tuple[str, list[int]]]]:
+        """Each pair's windows as (rendered text, its token ids without special tokens)."""
         if not pairs:
             return []
         bounds, design = sentence_bounds(text), WINDOWS[self.settings.window]
         return [[self.fit(text, f, pair) for f in design(bounds, *pair)] for pair in pairs]
 
-    def fit(self, text: str, framed: Framed, pair: tuple[Concept, Concept]) -> str:
-        """The rendered window, cut around its pair until it fits ``max_length`` tokens
-        (so truncation never drops a marker the pair's own mentions need)."""
+    def fit(self, text: str, framed: Framed, pair: tuple[Concept, Concept]) -> tuple[str, list]:
+        """The rendered window and its token ids, cut around its pair until it fits
+        ``max_length`` tokens (so truncation never drops a marker the pair's own
+        mentions need)."""
         room, budget = self.max_length - 2, self.max_length * CHARS_PER_TOKEN
         for _ in range(4):
             rendered = render(text, crop(text, framed, budget), pair)
-            tokens = len(self.tokenizer(rendered, add_special_tokens=False)["input_ids"])
-            if tokens <= room:
+            ids = self.tokenizer(rendered, add_special_tokens=False)["input_ids"]
+            if len(ids) <= room:
                 break
-            budget = int(budget * room / tokens * 0.95)
-        return rendered
+            budget = int(budget * room / len(ids) * 0.95)
+        return rendered, ids[:room]
 
     # ---- the Task protocol ----------------------------------------------
     def preprocess(self, items: Sequence[DocItem]) -> DocReEncoded:
-        """Model sequences for every window of every candidate pair of every document."""
-        encoded, texts = DocReEncoded([]), []
+        """Model sequences for every window of every candidate pair of every document
+        (the ids ``fit`` measured, with the special tokens: tokenized once)."""
+        encoded = DocReEncoded([])
+        with_specials = self.tokenizer.build_inputs_with_special_tokens
         for d, (text, entities) in enumerate(items):
             pairs = self.pairs(entities)
             encoded.pairs.append(pairs)
-            for p, windows in enumerate(self.windows(text, pairs)):
+            for p, windows in enumerate(self.fitted(text, pairs)):
                 encoded.owners += [(d, p)] * len(windows)
-                texts += windows
-        if texts:
-            tokens = self.tokenizer(texts, truncation=True, max_length=self.max_length)
-            encoded.sequences = tokens["input_ids"]
+                encoded.sequences += [with_specials(ids) for _, ids in windows]
         return encoded
 
     def probabilities(self, encoded: DocReEncoded, logits: Sequence[np.ndarray]) -> list[list]:

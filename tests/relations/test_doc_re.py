@@ -100,6 +100,17 @@ def _same(bounds, a, b):
     return any(s <= a.start < e and s <= b.start < e for s, e in bounds)
 
 
+def test_windows_are_tokenized_once_into_the_sequences_tokenizing_their_texts_gives(cid, dev_docs):
+    task = cid.task
+    items = [(d.text, d.annotations) for d in dev_docs[:8]]
+    encoded = task.preprocess(items)
+    texts = [
+        w for text, entities in items for ws in task.windows(text, task.pairs(entities)) for w in ws
+    ]
+    again = task.tokenizer(texts, truncation=True, max_length=task.max_length)["input_ids"]
+    assert len(texts) > 20 and encoded.sequences == again
+
+
 def test_a_document_without_candidate_pairs_costs_nothing(cid):
     before = cid.work.windows
     assert cid("Nothing related here.", entities=[]) == []
