@@ -155,13 +155,14 @@ def _row(scored, settings: dict) -> dict:
         "learned_threshold": settings.get("learned_threshold"),
         "per_type": {
             kind: {
-                "accuracy": s.accuracy,
-                "ceiling": s.ceiling,
-                "share_of_ceiling": s.share_of_ceiling,
+                "accuracy": round(100 * s.accuracy, 2),
+                "ceiling": round(100 * s.ceiling, 2),
+                "share_of_ceiling": round(100 * s.share_of_ceiling, 1),
             }
             for kind, s in scored.per_type.items()
         },
-        "concept_f1": round(100 * scored.concepts.overall.f1, 2),
+        "concept_f1": round(100 * scored.concepts["overall"].f1, 2),
+        "concept_precision": round(100 * scored.concepts["overall"].precision, 2),
         "mentions_per_second": scored.mentions_per_second,
     }
 

@@ -31,6 +31,8 @@ from biolite.types import Entity
 log = logging.getLogger(__name__)
 #: steps that look a key up in a table written at build time
 STRING_STEPS = tuple(KEYS)
+#: distinct (type, name) answers of the learned step kept per linker
+LEARNED_CACHE = 200_000
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,7 @@ class Linker:
                     "it with `biolite link build --encoder EXPORT_DIR`"
                 )
             self.encoder = load_encoder(self.folder / ENCODER)
+        self._learned_seen: dict[tuple[str, str], Link | None] = {}
         self.tables = {kind: _Tables(self.folder, kind, steps) for kind in self.types}
 
     @property
@@ -214,14 +217,23 @@ class Linker:
         return queries
 
     def _learned(self, docs, links) -> None:
-        floor = self.settings.learned_threshold
+        """Nearest name by the encoder; each distinct name is encoded once per linker
+        (names recur across documents: the answers are kept, up to ``LEARNED_CACHE``)."""
+        floor, seen = self.settings.learned_threshold, self._learned_seen
         for kind, asked in self._unlinked(docs, links, self.tables).items():
             tables = self.tables[kind]
-            vectors = self.encoder([name for _, _, name in asked])
-            for (d, i, name), best in zip(asked, tables.dense.search(vectors, 1)):
-                if best and best[0][1] >= floor:
-                    row, score = best[0]
-                    links[d][i] = (Link(tables.name_ids[row], round(score, 4), "learned"), name)
+            new = list(dict.fromkeys(name for _, _, name in asked if (kind, name) not in seen))
+            if len(seen) + len(new) > LEARNED_CACHE:
+                seen.clear()
+            for name, best in zip(new, tables.dense.search(self.encoder(new), 1) if new else []):
+                row, score = best[0] if best else (-1, -1.0)
+                found = score >= floor and row >= 0
+                seen[kind, name] = (
+                    Link(tables.name_ids[row], round(score, 4), "learned") if found else None
+                )
+            for d, i, name in asked:
+                if seen.get((kind, name)) is not None:
+                    links[d][i] = (seen[kind, name], name)
 
     def _approximate(self, docs, links) -> None:
         for kind, asked in self._unlinked(docs, links, self.tables).items():

@@ -172,3 +172,14 @@ def test_train_names_and_link_build_encoder_are_explained_in_help(capsys):
             main(argv)
         shown = capsys.readouterr().out
         assert all(o in shown for o in options), (argv, shown)
+
+
+def test_documents_linked_one_by_one_or_together_get_the_same_learned_links(learned_linker):
+    names, _ = _names_and_concepts()
+    variants = [f"{n} disorder" for n in names] + [n.upper() for n in names]
+    docs = [(v, [Entity(text=v, label="Disease", start=0, end=len(v))]) for v in variants]
+    together = Linker(learned_linker, steps=["learned"], learned_threshold=0.5).links(docs)
+    alone = Linker(learned_linker, steps=["learned"], learned_threshold=0.5)
+    one_by_one = [alone.links([doc])[0] for doc in docs]
+    assert one_by_one == together
+    assert sum(link is not None for (link,) in together) > len(docs) // 2
