@@ -2,10 +2,11 @@
 
 Each mention is linked with its own type's tables, by the folder's steps in order
 (``config.STEPS``): the document's abbreviations, then the string lookups, composite
-readings, and last the approximate n-gram search, batched over every mention that
-the string steps left without an id. The score of a string match is the share of
-the key's weight that its id holds (1.0 when the key names one concept); the
-approximate step's is the cosine similarity, and below ``threshold`` no id is given.
+readings, then the approximate n-gram search and (in a linker built with an
+encoder) the learned step, each batched over every mention the steps before it left
+without an id. The score of a string match is the share of the key's weight that its
+id holds (1.0 when the key names one concept); a search step's is the cosine
+similarity, and below its threshold no id is given.
 """
 
 from __future__ import annotations
