@@ -134,8 +134,9 @@ def main() -> None:
         without = (runs[0]["documents_per_second"] + runs[2]["documents_per_second"]) / 2
         results["annotate_ratio_with_linker"] = round(runs[1]["documents_per_second"] / without, 3)
         results["lexicon_linker"] = load_and_link(linker, args.mentions)
-        results["big_linker"] = big_linker(args.lexicon, args.names, tmp, args.encoder)
-        results["big_linker"].update(load_and_link(tmp / "big", args.mentions))
+        if args.names > 0:  # --names 0: no synthetic vocabulary
+            results["big_linker"] = big_linker(args.lexicon, args.names, tmp, args.encoder)
+            results["big_linker"].update(load_and_link(tmp / "big", args.mentions))
         print(json.dumps(results, indent=2), flush=True)
     args.out.mkdir(parents=True, exist_ok=True)
     name = "speed-learned.json" if args.encoder else "speed.json"
