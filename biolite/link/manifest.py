@@ -10,12 +10,7 @@ from typing import Any
 
 from biolite.errors import IntegrityError
 from biolite.files import sha256
-from biolite.model_files.export_dir import (
-    EXPORT_MANIFEST,
-    file_table,
-    trusted_manifest,
-    verify_manifest,
-)
+from biolite.model_files.export_dir import EXPORT_MANIFEST, file_table, verify_manifest
 from biolite.version import __version__
 
 MANIFEST = "biolite-linker.json"
@@ -62,8 +57,9 @@ def verified_manifest(folder: Path) -> dict[str, Any]:
 
 
 def _verify_encoder(folder: Path, record: dict[str, Any]) -> None:
-    """The encoder folder is a real folder whose export manifest is the one built with
-    and whose files all match it (unlisted loadable files refused)."""
+    """The encoder folder is a real folder whose export manifest is the one built with.
+    Its files are checked against that manifest (unlisted loadable files refused)
+    where they are used: the ONNX runtime verifies every export it loads."""
     path = folder / ENCODER
     if path.is_symlink() or not path.is_dir():
         raise IntegrityError(f"{path}: the linker's encoder folder is missing or a link")
@@ -72,7 +68,6 @@ def _verify_encoder(folder: Path, record: dict[str, Any]) -> None:
         raise IntegrityError(
             f"{exported} is not the encoder this linker was built with; rebuild the linker"
         )
-    trusted_manifest(path)
 
 
 def linker_files(folder: Path, manifest: dict[str, Any]) -> list[str]:

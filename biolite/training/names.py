@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from biolite.model_files.checkpoint import NAMES_KEY
+from biolite.tasks.names import NameSettings
 from biolite.training.common import FineTuneConfig, fit_and_save, load_base, torch_logits
 from biolite.training.common import train as train_model
 from biolite.types import Baseline, TypeScores
@@ -129,8 +130,7 @@ def _fit(config: NamesTrainConfig, pairs, gold, workdir: Path, progress: bool, s
     set_seed(config.seed)
     model, tokenizer = load_base(config.base, "names", ["dim0"])  # the head is replaced
     model = _with_projection(model)
-    settings = {"pooling": "mean", "dim": model.config.num_labels}
-    setattr(model.config, NAMES_KEY, settings)
+    setattr(model.config, NAMES_KEY, NameSettings(dim=model.config.num_labels).model_dump())
     if gold is not None:
         stats["base_accuracy"] = _accuracy(model, tokenizer, config, gold)
     features = [{"a": a, "b": b, "concept": c} for a, b, c in pairs]
@@ -152,8 +152,6 @@ def _with_projection(model: Any) -> Any:
     from the base encoder's own mean-pooled vectors)."""
     import torch
 
-    from biolite.tasks.names import NameSettings
-
     hidden = model.config.hidden_size
     model.config.num_labels = hidden
     model.config.id2label = {i: f"dim{i}" for i in range(hidden)}
@@ -166,7 +164,6 @@ def _with_projection(model: Any) -> Any:
         raise ValueError(f"{type(model).__name__} has no token classifier to use as projection")
     model.classifier = head
     model.num_labels = hidden
-    NameSettings(dim=hidden)  # validates
     return model
 
 
@@ -213,7 +210,7 @@ def _contrastive(temperature: float):
 def _pipeline(model: Any, tokenizer: Any, max_length: int):
     from biolite.pipelines.names import NamePipeline
     from biolite.runtimes import FunctionRuntime
-    from biolite.tasks.names import NameSettings, NameTask
+    from biolite.tasks.names import NameTask
 
     task = NameTask(tokenizer, NameSettings.from_config(model.config), max_length)
     return NamePipeline(task, FunctionRuntime(torch_logits(model), model.config), 128)
