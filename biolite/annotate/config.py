@@ -117,7 +117,7 @@ class AnnotateConfig(BaseModel):
     ner: NerOptions = Field(
         default_factory=NerOptions,
         description="how every model windows documents and decodes words (windows, "
-        "max_length, stride, aggregation)",
+        "max_length, stride, aggregation, decoding, join, short_forms)",
     )
 
     @field_validator("format")

@@ -32,9 +32,11 @@ from biolite.tasks.bio import (
     repair_bio,
     word_rows,
 )
+from biolite.tasks.decoding import word_tags
 from biolite.tasks.heads import Head, heads_of, implicit_head, merged_labels
 from biolite.tasks.options import NerOptions
 from biolite.tasks.sentences import sentence_starts
+from biolite.tasks.short_forms import consistent_short_forms
 from biolite.tasks.windows import Window, plan_sentence_windows, plan_windows, stitch
 from biolite.types import Entity
 
@@ -233,8 +235,9 @@ class NerTask:
             tags = ["O"] * doc.n_words
             words = word_rows(doc.word_ids, probs, self.options.aggregation)
             if words is not None:
-                for w, best in zip(words.words.tolist(), words.rows.argmax(axis=1).tolist()):
-                    tags[w] = head.labels[best]
+                best = self._tags(words.rows, head.labels)
+                for w, label in zip(words.words.tolist(), best.tolist()):
+                    tags[w] = head.labels[label]
             results.append(repair_bio(tags))
         return results
 
@@ -246,7 +249,7 @@ class NerTask:
             return []
         offsets = np.asarray(doc.offsets, dtype=np.int64)
         rows, starts, ends = words.rows, offsets[words.first, 0], offsets[words.last, 1]
-        best = rows.argmax(axis=1)
+        best = self._tags(rows, labels)
         outside = labels.index("O")
         spans: list[tuple] = []
         previous = -2
@@ -255,7 +258,14 @@ class NerTask:
                 spans.append(("O", 0, 0, 0.0))  # an O word between: nothing continues
             spans.append((labels[best[w]], int(starts[w]), int(ends[w]), float(rows[w, best[w]])))
             previous = w
-        return [entity_from_words(doc.text or "", *group) for group in decode_bio(spans)]
+        entities = [entity_from_words(doc.text or "", *group) for group in decode_bio(spans)]
+        if self.options.short_forms and doc.text:
+            return consistent_short_forms(doc.text, entities)
+        return entities
+
+    def _tags(self, rows: np.ndarray, labels: Sequence[str]) -> np.ndarray:
+        """One label index per word row, as the options decode them."""
+        return word_tags(rows, labels, self.options.decoding, self.options.join)
 
     # ---- training ------------------------------------------------------
     def align_labels(

@@ -6,9 +6,12 @@ classes and the served repository stores the options it was built with.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from biolite.table import one_of
+from biolite.tasks.decoding import DECODERS
 
 Aggregation = Literal["first", "average", "max"]
 WindowPlan = Literal["sentences", "tokens"]
@@ -39,6 +42,24 @@ class NerOptions(BaseModel):
     )
     aggregation: Aggregation = Field(
         "first", description="how a word's sub-token scores become its label"
+    )
+    decoding: Annotated[str, AfterValidator(one_of(DECODERS))] = Field(
+        "argmax",
+        description="how the words' scores become tags: 'argmax' takes each word's best "
+        "label (an I-X after O opens a mention), 'viterbi' the most probable valid BIO "
+        "sequence",
+    )
+    join: float | None = Field(
+        None,
+        ge=0.0,
+        le=1.0,
+        description="read a B-X right after an X word as I-X when the model gives I-X at "
+        "least this probability, so a name cut in two stays one mention (unset: never)",
+    )
+    short_forms: bool = Field(
+        False,
+        description="type every occurrence of an abbreviation the document defines "
+        "('status epilepticus (SE)') as its long form (or as most of its occurrences)",
     )
 
 
