@@ -43,11 +43,11 @@ def pipeline(
     Batching (``biolite.runtimes.batching.Batching``): ``batch_size`` (most rows
     per model call), ``max_batch_tokens``, ``max_batch_attention``. Task options
     (``biolite.tasks.options``): ``max_length``, ``stride``, ``aggregation``,
-    ``decoding``, ``join`` and ``short_forms`` for ``ner``; ``max_length`` and ``ner`` (an NER pipeline or model run first when
-    no entities are given) for ``re``; a document-level relation model (``biolite train
-    re`` on PubTator files) takes documents with linked entities, and ``ner`` with
-    ``linker`` to find them. The rest go to the runtime (e.g.
-    ``precision="fp32"``, ``threads=2``).
+    ``decoding``, ``join`` and ``short_forms`` for ``ner``; ``max_length`` and ``ner``
+    (an NER pipeline or model run first when no entities are given) for ``re``; a
+    document-level relation model (``biolite train re`` on PubTator files) takes
+    documents with linked entities, and ``ner`` with ``linker`` to find them. The rest
+    go to the runtime (e.g. ``precision="fp32"``, ``threads=2``).
 
     transformers' spellings work where biolite has the same thing:
     ``aggregation_strategy="first" | "average" | "max"`` and ``device=-1`` (CPU) or

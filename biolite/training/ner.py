@@ -24,6 +24,8 @@ from pydantic import BaseModel, Field, model_validator
 
 from biolite.data.conll import Sentence
 from biolite.data.datasets import load_ner_split
+from biolite.io import Document
+from biolite.relations.corpus import is_relation_corpus, read_corpus, split_file
 from biolite.tasks.heads import Head
 from biolite.training.common import FineTuneConfig, fit_and_save, load_base
 from biolite.training.common import train as train_model
@@ -34,9 +36,10 @@ class NerTrainConfig(FineTuneConfig):
     """Everything ``biolite train ner`` needs, validated once at the edge."""
 
     data: Path | list[Path] = Field(
-        description="dataset folder with train.tsv / devel.tsv / test.tsv (CoNLL); repeat "
-        "for a multi-head model (one head per corpus, named after its folder, one shared "
-        "encoder)"
+        description="dataset folder with train.tsv / devel.tsv / test.tsv (CoNLL), or a "
+        "PubTator / BioC corpus (a folder with its training and development files, e.g. "
+        "BC5CDR/pubtator: whole passages in inference windows); repeat for a multi-head "
+        "model (one head per corpus, named after its folder, one shared encoder)"
     )
     entity_type: str | list[str | None] | None = Field(
         None,
@@ -172,16 +175,24 @@ def train_ner(config: NerTrainConfig, progress: bool = True) -> NerTrainResult:
     )
 
 
-def labels_of(sentences: list[Sentence]) -> list[str]:
-    """The BIO labels of the entity types tagged in ``sentences``."""
+def labels_of(examples: list[Sentence] | list[Document]) -> list[str]:
+    """The BIO labels of the entity types tagged in ``examples``."""
     from biolite.tasks.bio import bio_labels
+    from biolite.training.documents import document_types
 
-    return bio_labels([t[2:] for s in sentences for t in s.tags if t != "O"])
+    if examples and isinstance(examples[0], Document):
+        return bio_labels(document_types(examples))
+    return bio_labels([t[2:] for s in examples for t in s.tags if t != "O"])
 
 
-def read_train(config: NerTrainConfig, i: int) -> list[Sentence]:
-    """Training sentences of corpus ``i`` (the first ``max_train_examples``)."""
-    train = load_ner_split(config.corpora[i], config.train_split, config.entity_type_of(i))
+def read_train(config: NerTrainConfig, i: int) -> list[Sentence] | list[Document]:
+    """Training examples of corpus ``i`` (the first ``max_train_examples``): CoNLL
+    sentences, or the documents of a PubTator / BioC corpus."""
+    data = config.corpora[i]
+    if is_relation_corpus(data):
+        train = read_corpus(split_file(data, config.train_split))
+    else:
+        train = load_ner_split(data, config.train_split, config.entity_type_of(i))
     return train[: config.max_train_examples] if config.max_train_examples else train
 
 
@@ -208,6 +219,7 @@ def _fit(
     from transformers import DataCollatorForTokenClassification, set_seed
 
     from biolite.tasks.ner import IGNORE, NerTask
+    from biolite.training.documents import head_features
     from biolite.training.heads import head_loss, mix
 
     set_seed(config.seed)
@@ -215,9 +227,7 @@ def _fit(
     groups = []
     for head, sentences in zip(heads, train):
         task = NerTask(tokenizer, dict(enumerate(head.labels)), max_length=config.max_length)
-        features = [
-            task.align_labels(s.tokens, s.tags, config.label_all_subtokens) for s in sentences
-        ]
+        features = head_features(task, head.labels, sentences, config.label_all_subtokens)
         for f in features:
             f["labels"] = [y if y == IGNORE else y + head.offset for y in f["labels"]]
         groups.append(features)
@@ -266,6 +276,11 @@ def evaluate_corpus(config: NerTrainConfig, model_dir: Path, i: int) -> CorpusSc
         "ner", model=model_dir, runtime="torch", batch_size=32, max_length=config.max_length
     )
     data = config.corpora[i]
+    if is_relation_corpus(data):
+        from biolite.training.documents import evaluate_split
+
+        head = ner.for_head(corpus_name(data)) if config.multi_head else ner
+        return evaluate_split(head, split_file(data, config.eval_split))
     sentences = load_ner_split(data, config.eval_split, config.entity_type_of(i))
     head = corpus_name(data) if config.multi_head else None
     return evaluate_sentences(head_for(ner, sentences, data, head), sentences)
