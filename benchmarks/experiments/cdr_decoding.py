@@ -50,7 +50,7 @@ def score_variants(pipe, docs: list[Document], rows: list[tuple[str, dict]]) -> 
     encoded = task.preprocess([p.text for _, p in passages])
     logits = run_task(task, pipe.runtime, encoded, pipe.batching, True)
     gold = {(d.id, a.start, a.end, a.label) for d in docs for a in d.annotations}
-    types = sorted({g[3] for g in gold})
+    types = sorted({g[3] for g in gold} | {label[2:] for label in task.labels if label != "O"})
     results = []
     for label, options in rows:
         clone = type(task)(
