@@ -163,7 +163,7 @@ def run_ner(args: argparse.Namespace) -> int:
         **{**given, **{key: one_or_list(given[key]) for key in ("data", "entity_type")}}
     )
     result = train_ner(config)
-    _print_result(result, config.eval_split, f"{result.train_sentences} sentences")
+    _print_result(result, config.eval_split, f"{result.train_sentences} training examples")
     for name, scores in (result.eval_per_corpus or {}).items():
         print(f"  {name:<20} F1 {percent(scores.f1)} %  (support {scores.support})")
     for point in result.learning_curve or []:

@@ -118,7 +118,7 @@ class NerTrainResult(BaseModel):
     """Where the model went, how long it took and its score on the eval split."""
 
     out: Path
-    train_sentences: int
+    train_sentences: int  # sentences, or documents of a PubTator / BioC corpus
     train_seconds: float
     eval: TypeScores | None = None
     #: multi-head models: each corpus's score with its own head (``eval`` is their mean)
