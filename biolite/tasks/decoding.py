@@ -89,10 +89,8 @@ def join_pieces(
     return out
 
 
-def word_tags(
-    rows: np.ndarray, labels: Sequence[str], decoding: str, join: float | None
-) -> np.ndarray:
+def word_tags(rows: np.ndarray, labels: Sequence[str], decoding: str, join: float) -> np.ndarray:
     """One label index per word row: ``decoding``'s sequence, then ``join_pieces``
-    when ``join`` is set."""
+    below ``join`` 1 (1: no joining)."""
     tags = DECODERS.get(decoding)(rows, labels)
-    return tags if join is None else join_pieces(tags, rows, labels, join)
+    return tags if join >= 1 else join_pieces(tags, rows, labels, join)

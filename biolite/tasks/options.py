@@ -44,21 +44,20 @@ class NerOptions(BaseModel):
         "first", description="how a word's sub-token scores become its label"
     )
     decoding: Annotated[str, AfterValidator(one_of(DECODERS))] = Field(
-        "argmax",
-        description="how the words' scores become tags: 'argmax' takes each word's best "
-        "label (an I-X after O opens a mention), 'viterbi' the most probable valid BIO "
-        "sequence",
+        "viterbi",
+        description="how the words' scores become tags: 'viterbi' the most probable valid "
+        "BIO sequence, 'argmax' each word's best label (an I-X after O opens a mention)",
     )
-    join: float | None = Field(
-        None,
+    join: float = Field(
+        0.05,
         ge=0.0,
         le=1.0,
         description="read a B-X right after an X word as I-X when the model gives I-X at "
-        "least this probability, so a name cut in two stays one mention (unset: never)",
+        "least this probability, so a name cut in two stays one mention (1: never)",
     )
     short_forms: bool = Field(
-        False,
-        description="type every occurrence of an abbreviation the document defines "
+        True,
+        description="type every occurrence of an abbreviation the passage defines "
         "('status epilepticus (SE)') as its long form (or as most of its occurrences)",
     )
 

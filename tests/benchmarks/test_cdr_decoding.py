@@ -1,5 +1,6 @@
 """The decoding ablation decodes one model pass every way and scores each as
-``biolite evaluate ner`` does (its first row is checked against the CLI's scorer)."""
+``biolite evaluate ner`` does (the row of the default options is checked against the
+CLI's scorer inside the run)."""
 
 from __future__ import annotations
 
@@ -23,4 +24,5 @@ def test_the_decoding_ablation_scores_every_variant_from_one_model_pass(
     assert result["documents"] == 8
     first = result["rows"][0]["scores"]
     assert {"Chemical", "Disease", "overall"} <= set(first)
+    assert cdr_decoding.default_row(result["rows"])["options"]["decoding"] == "viterbi"
     assert (tmp_path / "decoding.md").read_text().count("\n") == len(variants) + 2

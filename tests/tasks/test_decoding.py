@@ -91,7 +91,7 @@ def test_the_ner_task_decodes_entities_and_word_tags_with_its_options(tokenizer)
     words = [["status", "epilepticus", "recurred"]]
     tasks = {
         name: NerTask(tokenizer, labels, **options)
-        for name, options in {"argmax": {}, "joined": {"join": 0.2}}.items()
+        for name, options in {"argmax": {"join": 1.0}, "joined": {"join": 0.2}}.items()
     }
     encoded = tasks["argmax"].preprocess_words(words)
     n = len(encoded.docs[0].ids)

@@ -184,7 +184,8 @@ def _reference_entities(task, doc, probs, labels):
 def test_vectorized_decoding_gives_the_entities_of_the_per_word_loop(tokenizer_dir, aggregation):
     labels = {0: "O", 1: "B-Disease", 2: "I-Disease", 3: "B-Chemical", 4: "I-Chemical"}
     tokenizer = AutoTokenizer.from_pretrained(tokenizer_dir)
-    task = NerTask(tokenizer, labels, max_length=32, aggregation=aggregation)
+    options = {"decoding": "argmax", "join": 1.0, "short_forms": False}  # the loop's reading
+    task = NerTask(tokenizer, labels, max_length=32, aggregation=aggregation, **options)
     texts = [
         "Cisplatin-induced nephrotoxicity in BRCA1 carriers (n = 12) was rare; café-au-lait.",
         "",
