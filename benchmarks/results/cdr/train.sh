@@ -20,7 +20,7 @@ corpus="$data/BC5CDR/mtl2016-BC5CDR-IOB"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # shellcheck disable=SC2086  # the EXTRA_* variables are lists of options
-"$python" -m biolite.cli.main train ner --base "$base" --data "$corpus" --epochs 3 \
+"$python" -m biolite.cli.main train ner --base "$base" --data "$corpus" --epochs 6 \
     --out "$work/model" ${EXTRA_TRAIN_ARGS:-}
 "$python" -m biolite.cli.main export "$work/model" -o "$out" --int8 \
     --eval-data "$corpus" --eval-split devel ${EXTRA_EXPORT_ARGS:-}
