@@ -43,12 +43,19 @@ def test_each_bad_document_gets_its_own_error_and_the_others_still_succeed(serve
     assert "limit of 5,000" in messages[2] and "empty document" in messages[3]
 
 
-@pytest.mark.parametrize("aggregation", ["average", "max"])
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"aggregation": "average"},
+        {"aggregation": "max"},
+        {"decoding": "argmax", "join": 1.0, "short_forms": False},
+    ],
+)
 def test_task_options_in_the_served_parameters_reach_the_served_pipeline(
-    trained_ner_dir, aggregation
+    trained_ner_dir, options
 ):
-    local = biolite.pipeline("ner", model=trained_ner_dir, aggregation=aggregation, stride=16)
+    local = biolite.pipeline("ner", model=trained_ner_dir, stride=16, **options)
     infer = lambda f: local.runtime.infer(f)["logits"]  # noqa: E731
-    served = load_served(trained_ner_dir, _params(aggregation=aggregation, stride=16), infer)
+    served = load_served(trained_ner_dir, _params(stride=16, **options), infer)
     assert served.pipeline.task.options == local.task.options
-    assert served.pipeline.task.options.aggregation == aggregation
+    assert {k: getattr(served.pipeline.task.options, k) for k in options} == options
