@@ -44,6 +44,8 @@ def viterbi_tags(rows: np.ndarray, labels: Sequence[str]) -> np.ndarray:
     """The most probable label sequence that is valid IOB2 (product of the words'
     probabilities, ``I-X`` only after ``B-X`` or ``I-X``)."""
     best = rows.argmax(axis=1)
+    if not len(best):
+        return best
     allowed = allowed_transitions(labels)
     starts = np.array([label[:1] != "I" for label in labels])
     if starts[best[0]] and allowed[best[:-1], best[1:]].all():

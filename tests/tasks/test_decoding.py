@@ -45,6 +45,10 @@ def test_viterbi_returns_the_most_probable_valid_bio_sequence(drawn):
     assert np.prod(rows[np.arange(n), tags]) == pytest.approx(best, rel=1e-9)
 
 
+def test_viterbi_of_no_words_is_no_tags():
+    assert viterbi_tags(np.zeros((0, len(LABELS))), LABELS).tolist() == []
+
+
 def test_viterbi_keeps_the_argmax_when_the_argmax_is_already_valid():
     rows = np.array([[0.1, 0.7, 0.1, 0.05, 0.05], [0.1, 0.2, 0.6, 0.05, 0.05], [0.9, 0, 0, 0, 0.1]])
     assert viterbi_tags(rows, LABELS).tolist() == [1, 2, 0]
