@@ -51,9 +51,7 @@ def test_each_bad_document_gets_its_own_error_and_the_others_still_succeed(serve
         {"decoding": "argmax", "join": 1.0, "short_forms": False},
     ],
 )
-def test_task_options_in_the_served_parameters_reach_the_served_pipeline(
-    trained_ner_dir, options
-):
+def test_task_options_in_the_served_parameters_reach_the_served_pipeline(trained_ner_dir, options):
     local = biolite.pipeline("ner", model=trained_ner_dir, stride=16, **options)
     infer = lambda f: local.runtime.infer(f)["logits"]  # noqa: E731
     served = load_served(trained_ner_dir, _params(stride=16, **options), infer)

@@ -136,6 +136,7 @@ def test_every_task_option_is_carried_into_the_served_pipeline(ner_export, tmp_p
     import biolite
 
     options = {"aggregation": aggregation, "stride": 32, "max_length": 128, "windows": "tokens"}
+    options |= {"decoding": "argmax", "join": 0.3, "short_forms": False}
     build = PipelineBuild(export_dir=ner_export, options=options)
     build_repository(tmp_path / "repo", [build])
     handler, stored = _entry_model(tmp_path / "repo")
@@ -169,6 +170,9 @@ def test_serve_build_options_reach_the_task_options_and_the_batching(ner_export,
         "stride": 32,
         "aggregation": "first",
         "windows": "sentences",
+        "decoding": "viterbi",
+        "join": 0.05,
+        "short_forms": True,
     }
     batching = handler.pipeline.batching
     assert (batching.max_batch_tokens, batching.max_width, batching.batch_size) == (4096, 128, 32)
