@@ -15,6 +15,8 @@ import numpy as np
 from biolite.errors import ModelTypeError
 from biolite.types import Entity
 
+IGNORE = -100  # label id that the loss ignores
+
 # Each takes the probabilities of every word-bearing token (``(tokens, labels)``, in
 # order) and the index of each word's first and last token into them, and returns one
 # row per word.
@@ -85,6 +87,27 @@ def repair_bio(tags: list[str]) -> list[str]:
 
 def inside(tag: str) -> str:
     return "I-" + tag[2:] if tag.startswith("B-") else tag
+
+
+def subtoken_labels(
+    word_ids: Sequence[int | None],
+    tags: Sequence[str] | dict[int, str],
+    label2id: dict[str, int],
+    all_subtokens: bool = False,
+) -> list[int]:
+    """One training label per token: a word's tag on its first sub-token; ``IGNORE`` on
+    special tokens and on the word's other sub-tokens, or with ``all_subtokens`` the
+    word's tag there too (``B-X`` becomes ``I-X``)."""
+    labels, previous = [], None
+    for w in word_ids:
+        if w is None:
+            labels.append(IGNORE)
+        elif w != previous:
+            labels.append(label2id[tags[w]])
+        else:
+            labels.append(label2id[inside(tags[w])] if all_subtokens else IGNORE)
+        previous = w
+    return labels
 
 
 def decode_bio(spans: list[tuple[str, int, int, float]]) -> list[list[tuple]]:

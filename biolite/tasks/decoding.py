@@ -13,6 +13,8 @@ argmax sequence is invalid (elsewhere argmax already is the best valid sequence)
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -21,18 +23,33 @@ from biolite.table import Table
 Decoder = Callable[[np.ndarray, Sequence[str]], np.ndarray]
 
 
-def _kinds(labels: Sequence[str]) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """Per label: its prefix letter, its type index (-1 for ``O``), and the types."""
+@dataclass(frozen=True)
+class _Facts:
+    """What decoding needs to know of a label list, computed once per list: each
+    label's prefix letter and type index (-1 for ``O``), which label may follow which,
+    which may open a sequence, and each label's ``I-`` label of its type (-1: none)."""
+
+    prefix: np.ndarray
+    kind: np.ndarray
+    allowed: np.ndarray
+    starts: np.ndarray
+    to_inside: np.ndarray
+
+
+@lru_cache(maxsize=64)
+def _facts(labels: tuple[str, ...]) -> _Facts:
     types = sorted({label[2:] for label in labels if label != "O"})
     prefix = np.array([label[:1] for label in labels])
     kind = np.array([types.index(label[2:]) if label != "O" else -1 for label in labels])
-    return prefix, kind, types
+    allowed = (prefix[None, :] != "I") | (kind[:, None] == kind[None, :])
+    inside = {label[2:]: i for i, label in enumerate(labels) if label.startswith("I-")}
+    to_inside = np.array([inside.get(label[2:], -1) if label != "O" else -1 for label in labels])
+    return _Facts(prefix, kind, allowed, prefix != "I", to_inside)
 
 
 def allowed_transitions(labels: Sequence[str]) -> np.ndarray:
     """``(labels, labels)`` booleans: may label ``j`` follow label ``i`` in IOB2."""
-    prefix, kind, _ = _kinds(labels)
-    return (prefix[None, :] != "I") | (kind[:, None] == kind[None, :])
+    return _facts(tuple(labels)).allowed
 
 
 def argmax_tags(rows: np.ndarray, labels: Sequence[str]) -> np.ndarray:
@@ -46,8 +63,8 @@ def viterbi_tags(rows: np.ndarray, labels: Sequence[str]) -> np.ndarray:
     best = rows.argmax(axis=1)
     if not len(best):
         return best
-    allowed = allowed_transitions(labels)
-    starts = np.array([label[:1] != "I" for label in labels])
+    facts = _facts(tuple(labels))
+    allowed, starts = facts.allowed, facts.starts
     if starts[best[0]] and allowed[best[:-1], best[1:]].all():
         return best  # argmax is valid, so it is also the best valid sequence
     logp = np.log(np.clip(rows, 1e-12, None))
@@ -76,9 +93,8 @@ def join_pieces(
     ``I-X`` where the word's ``I-X`` probability is at least ``threshold``."""
     if len(tags) < 2:
         return tags
-    prefix, kind, types = _kinds(labels)
-    inside = {t: labels.index("I-" + t) for t in types if "I-" + t in labels}
-    to_inside = np.array([inside.get(label[2:], -1) for label in labels])
+    facts = _facts(tuple(labels))
+    prefix, kind, to_inside = facts.prefix, facts.kind, facts.to_inside
     cur, prev = tags[1:], tags[:-1]
     join = (prefix[cur] == "B") & (kind[prev] == kind[cur]) & (to_inside[cur] >= 0)
     positions = np.flatnonzero(join) + 1

@@ -24,12 +24,13 @@ from biolite.model_files.checkpoint import trained_length
 from biolite.tasks.base import check_max_length, softmax, special_tokens
 from biolite.tasks.bio import (
     AGGREGATIONS,
+    IGNORE,
     bio_labels,
     check_bio_labels,
     decode_bio,
     entity_from_words,
-    inside,
     repair_bio,
+    subtoken_labels,
     word_rows,
 )
 from biolite.tasks.decoding import word_tags
@@ -42,7 +43,6 @@ from biolite.types import Entity
 
 __all__ = ["IGNORE", "NerTask", "bio_labels", "decode_bio", "repair_bio"]
 
-IGNORE = -100  # label id that the loss ignores
 #: window length when neither the caller nor the model's config says one
 DEFAULT_WINDOW = 512
 
@@ -281,13 +281,4 @@ class NerTask:
         enc = self.tokenizer(
             list(words), is_split_into_words=True, truncation=True, max_length=self.max_length
         )
-        labels, previous = [], None
-        for w in enc.word_ids():
-            if w is None:
-                labels.append(IGNORE)
-            elif w != previous:
-                labels.append(label2id[tags[w]])
-            else:
-                labels.append(label2id[inside(tags[w])] if all_subtokens else IGNORE)
-            previous = w
-        return {**enc, "labels": labels}
+        return {**enc, "labels": subtoken_labels(enc.word_ids(), tags, label2id, all_subtokens)}

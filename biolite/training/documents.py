@@ -32,13 +32,26 @@ class DocumentExamples:
 
 
 def head_features(
-    task: Any, labels: Sequence[str], examples: Sequence[Any], all_subtokens: bool
+    task: Any,
+    labels: Sequence[str],
+    examples: Sequence[Any],
+    all_subtokens: bool,
+    progress: bool = False,
 ) -> list[dict[str, list[int]]]:
     """One head's training features: CoNLL sentences aligned word by word, or a document
-    corpus's passages in inference windows."""
+    corpus's passages in inference windows (with ``progress``, what the cutting saw is
+    printed)."""
     if examples and isinstance(examples[0], Document):
         label2id = {label: i for i, label in enumerate(labels)}
-        return document_examples(task, examples, label2id, all_subtokens).features
+        found = document_examples(task, examples, label2id, all_subtokens)
+        if progress:
+            from tqdm.auto import tqdm
+
+            tqdm.write(
+                f"{found.passages} passages -> {len(found.features)} windows, "
+                f"{found.mentions} mentions; {found.crossing} words cross a mention's edge"
+            )
+        return found.features
     return [task.align_labels(s.tokens, s.tags, all_subtokens) for s in examples]
 
 
@@ -52,7 +65,7 @@ def document_examples(
 ) -> DocumentExamples:
     """Training windows of every non-empty passage of ``docs`` (``task``: a ``NerTask``
     whose ``max_length`` and window plan are the model's)."""
-    from biolite.tasks.ner import IGNORE
+    from biolite.tasks.bio import IGNORE
 
     passages = [(d, p) for d in docs for p in d.passages if p.text.strip()]
     encoded = task.windowed(task.tokenize([p.text for _, p in passages]))
@@ -87,23 +100,13 @@ def _token_labels(
     seen: DocumentExamples,
     all_subtokens: bool,
 ) -> list[int]:
-    """One label per content token: the word's tag on its first sub-token, ``IGNORE``
-    on the others (or the word's ``I-`` tag with ``all_subtokens``)."""
-    from biolite.tasks.bio import inside
-    from biolite.tasks.ner import IGNORE
+    """One label per content token (``biolite.tasks.bio.subtoken_labels``) from the
+    tags the gold mentions give the passage's words."""
+    from biolite.tasks.bio import subtoken_labels
 
     spans = _word_spans(enc)
     tags = _word_tags(spans, sorted(mentions, key=lambda m: (m.start, -m.end)), shift, seen)
-    labels, previous = [], None
-    for w in enc.word_ids:
-        if w is None:
-            labels.append(IGNORE)
-        elif w != previous:
-            labels.append(label2id[tags[w]])
-        else:
-            labels.append(label2id[inside(tags[w])] if all_subtokens else IGNORE)
-        previous = w
-    return labels
+    return subtoken_labels(enc.word_ids, tags, label2id, all_subtokens)
 
 
 def _word_spans(enc: Any) -> dict[int, tuple[int, int]]:

@@ -227,7 +227,7 @@ def _fit(
     groups = []
     for head, sentences in zip(heads, train):
         task = NerTask(tokenizer, dict(enumerate(head.labels)), max_length=config.max_length)
-        features = head_features(task, head.labels, sentences, config.label_all_subtokens)
+        features = head_features(task, head.labels, sentences, config.label_all_subtokens, progress)
         for f in features:
             f["labels"] = [y if y == IGNORE else y + head.offset for y in f["labels"]]
         groups.append(features)

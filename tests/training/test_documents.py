@@ -83,6 +83,19 @@ def test_a_mention_that_ends_inside_a_word_is_counted_as_crossing(task):
     assert LABELS.index("B-Chemical") in examples.features[0]["labels"]
 
 
+def test_training_on_documents_reports_what_the_cutting_saw(task, capsys):
+    from biolite.training.documents import head_features
+
+    doc = Document(
+        "2",
+        [Passage("title", 0, "Famotidineassociated delirium.")],
+        [mention(0, 10, "Famotidine", "Chemical")],
+    )
+    features = head_features(task, LABELS, [doc], False, progress=True)
+    assert len(features) == 1
+    assert "1 passages -> 1 windows, 1 mentions; 1 words cross" in capsys.readouterr().out
+
+
 @pytest.mark.slow
 def test_train_ner_learns_from_a_pubtator_corpus_and_scores_its_development_file(
     tokenizer_dir, cdr, tmp_path
